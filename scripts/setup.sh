@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# One-time setup on Debian: the system tools the tests use as independent judges
+# (dcmtk's dcmdump, dicom3tools' dciodvfy, pydicom, Chromium), Node packages, and the
+# real DICOM test files shipped in Debian's python3-pydicom package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+need=()
+command -v dcmdump >/dev/null || need+=(dcmtk)
+command -v dciodvfy >/dev/null || need+=(dicom3tools)
+python3 -c 'import pydicom' 2>/dev/null || need+=(python3-pydicom)
+if ((${#need[@]})); then
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+[ -d node_modules ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund
+scripts/fetch-pydicom-testfiles.sh

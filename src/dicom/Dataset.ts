@@ -1,0 +1,59 @@
+import type { Tag } from './tag.ts';
+import type { VR } from './VR.ts';
+
+/**
+ * One data element. `value` is a view (subarray) into the bytes it was read from, in the
+ * data set's byte order, so an element the engine keeps is written back byte for byte.
+ */
+export interface Element {
+  tag: Tag;
+  vr: VR;
+  /** Raw value bytes (not for SQ). For encapsulated Pixel Data: the fragment items and the delimiter. */
+  value?: Uint8Array;
+  /** Sequence items (SQ only). */
+  items?: Dataset[];
+  /** The value was encoded with undefined length: SQ, encapsulated Pixel Data or UN-as-sequence. */
+  undefinedLength?: boolean;
+}
+
+/**
+ * An ordered set of data elements: a top-level data set, the File Meta group, or a sequence item.
+ * Kept sorted by tag because PS3.5 §7.1 requires ascending order on writing.
+ */
+export class Dataset {
+  private readonly map = new Map<Tag, Element>();
+
+  constructor(elements: Iterable<Element> = []) {
+    for (const e of elements) this.map.set(e.tag, e);
+  }
+
+  /** The element with this tag, if present. */
+  get(t: Tag): Element | undefined {
+    return this.map.get(t);
+  }
+
+  /** Whether the tag is present (even with an empty value). */
+  has(t: Tag): boolean {
+    return this.map.has(t);
+  }
+
+  /** Adds or replaces an element. */
+  set(e: Element): void {
+    this.map.set(e.tag, e);
+  }
+
+  /** Removes an element; returns whether it was there. */
+  delete(t: Tag): boolean {
+    return this.map.delete(t);
+  }
+
+  /** Elements in ascending tag order (the order they must be written in). */
+  elements(): Element[] {
+    return [...this.map.values()].sort((a, b) => a.tag - b.tag);
+  }
+
+  /** Number of elements at this level. */
+  get size(): number {
+    return this.map.size;
+  }
+}

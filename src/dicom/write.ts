@@ -1,0 +1,182 @@
+import { deflateSync } from 'fflate';
+import { asciiBytes } from './charset.ts';
+import type { Dataset, Element } from './Dataset.ts';
+import { ExplicitVRLittleEndian, type TransferSyntax, transferSyntax } from './TransferSyntax.ts';
+import { ITEM, ITEM_DELIMITATION, isGroupLength, SEQUENCE_DELIMITATION } from './tag.ts';
+import { LONG_LENGTH, padByte } from './VR.ts';
+
+/**
+ * Writes data sets back to bytes. Values are copied as they are (byte for byte, in the
+ * transfer syntax they were read in); only headers, lengths and padding are produced here.
+ * Why our own writer: dicom-parser only reads, and dcmjs's writer re-encodes every value
+ * from JS types, which loses bytes it doesn't understand.
+ */
+
+const UNDEFINED = 0xffffffff;
+
+/** Everything a Part 10 file needs beyond the data set. */
+export interface Part10 {
+  meta: Dataset;
+  dataset: Dataset;
+  transferSyntax: TransferSyntax;
+}
+
+/** Writes a Part 10 file: zero preamble, "DICM", File Meta (Explicit VR LE), then the data set. */
+export const writePart10 = ({ meta, dataset, transferSyntax: ts }: Part10): Uint8Array => {
+  const metaBytes = writeDataset(meta, transferSyntax(ExplicitVRLittleEndian), true);
+  const body = ts.deflated
+    ? deflateSync(writeDataset(dataset, transferSyntax(ExplicitVRLittleEndian)), { level: 6 })
+    : writeDataset(dataset, ts);
+  const out = new Uint8Array(132 + metaBytes.length + body.length);
+  out.set(asciiBytes('DICM'), 128);
+  out.set(metaBytes, 132);
+  out.set(body, 132 + metaBytes.length);
+  return out;
+};
+
+/**
+ * Serialises one data set in the given transfer syntax. Group length elements are dropped,
+ * except (0002,0000) which PS3.10 requires and which is recomputed when `metaGroup` is set.
+ */
+export const writeDataset = (ds: Dataset, ts: TransferSyntax, metaGroup = false): Uint8Array => {
+  const w = new Writer(ts);
+  const size = w.sizeOfDataset(ds, metaGroup);
+  const out = new Uint8Array(size);
+  w.out = out;
+  w.view = new DataView(out.buffer);
+  w.dataset(ds, metaGroup);
+  if (w.pos !== size) throw new Error(`writer size mismatch: ${w.pos} != ${size}`);
+  return out;
+};
+
+class Writer {
+  out = new Uint8Array(0);
+  view = new DataView(this.out.buffer);
+  pos = 0;
+  private readonly sizes = new Map<Dataset, number>();
+  private readonly le: boolean;
+  private readonly explicit: boolean;
+
+  constructor(ts: TransferSyntax) {
+    this.le = ts.littleEndian;
+    this.explicit = ts.explicitVR;
+  }
+
+  private kept(ds: Dataset): Element[] {
+    return ds.elements().filter((e) => !isGroupLength(e.tag));
+  }
+
+  sizeOfDataset(ds: Dataset, metaGroup = false): number {
+    const cached = this.sizes.get(ds);
+    if (cached !== undefined) return cached;
+    let n = metaGroup ? 12 : 0; // (0002,0000) UL 4
+    for (const e of this.kept(ds)) n += this.sizeOfElement(e);
+    this.sizes.set(ds, n);
+    return n;
+  }
+
+  private headerSize(e: Element): number {
+    return this.explicit && LONG_LENGTH.has(e.vr) ? 12 : 8;
+  }
+
+  private sizeOfElement(e: Element): number {
+    if (e.items) {
+      let n = 0;
+      for (const item of e.items) n += 8 + this.sizeOfDataset(item);
+      return this.headerSize(e) + n;
+    }
+    const len = e.value?.length ?? 0;
+    if (e.undefinedLength) return this.headerSize(e) + len + (endsWithDelimiter(e) ? 0 : 8);
+    return this.headerSize(e) + len + (len & 1);
+  }
+
+  dataset(ds: Dataset, metaGroup = false): void {
+    if (metaGroup) {
+      this.tag(0x00020000);
+      this.raw16le(0x4c55); // "UL" little-endian pair
+      this.raw16le(4);
+      this.view.setUint32(this.pos, this.sizeOfDataset(ds, true) - 12, true);
+      this.pos += 4;
+    }
+    for (const e of this.kept(ds)) this.element(e);
+  }
+
+  private element(e: Element): void {
+    if (e.items) {
+      let n = 0;
+      for (const item of e.items) n += 8 + this.sizeOfDataset(item);
+      this.header(e, n);
+      for (const item of e.items) {
+        this.tag(ITEM);
+        this.u32(this.sizeOfDataset(item));
+        this.dataset(item);
+      }
+      return;
+    }
+    const v = e.value ?? new Uint8Array(0);
+    if (e.undefinedLength) {
+      this.header(e, UNDEFINED);
+      this.out.set(v, this.pos);
+      this.pos += v.length;
+      if (!endsWithDelimiter(e)) {
+        // A missing Sequence Delimitation Item, seen in some encapsulated Pixel Data: supply it.
+        this.tag(e.tag === 0x7fe00010 ? SEQUENCE_DELIMITATION : ITEM_DELIMITATION);
+        this.u32(0);
+      }
+      return;
+    }
+    const padded = v.length + (v.length & 1);
+    this.header(e, padded);
+    this.out.set(v, this.pos);
+    this.pos += v.length;
+    if (v.length & 1) this.out[this.pos++] = padByte(e.vr);
+  }
+
+  private header(e: Element, length: number): void {
+    this.tag(e.tag);
+    if (!this.explicit) {
+      this.u32(length);
+      return;
+    }
+    this.out[this.pos++] = e.vr.charCodeAt(0);
+    this.out[this.pos++] = e.vr.charCodeAt(1);
+    if (LONG_LENGTH.has(e.vr)) {
+      this.pos += 2;
+      this.u32(length);
+    } else {
+      this.view.setUint16(this.pos, length, this.le);
+      this.pos += 2;
+    }
+  }
+
+  private tag(t: number): void {
+    // Item and delimiter tags follow the data set's byte order too (PS3.5 §7.5).
+    this.view.setUint16(this.pos, t >>> 16, this.le);
+    this.view.setUint16(this.pos + 2, t & 0xffff, this.le);
+    this.pos += 4;
+  }
+
+  private u32(n: number): void {
+    this.view.setUint32(this.pos, n, this.le);
+    this.pos += 4;
+  }
+
+  private raw16le(n: number): void {
+    this.view.setUint16(this.pos, n, true);
+    this.pos += 2;
+  }
+}
+
+/** Whether an undefined-length value already carries its closing delimiter (dicom-parser includes it). */
+const endsWithDelimiter = (e: Element): boolean => {
+  const v = e.value;
+  if (!v || v.length < 8) return false;
+  const g0 = v[v.length - 8]!;
+  const g1 = v[v.length - 7]!;
+  const e0 = v[v.length - 6]!;
+  const e1 = v[v.length - 5]!;
+  // FFFE,E0DD or FFFE,E00D in either byte order.
+  const le = g0 === 0xfe && g1 === 0xff && (e0 === 0xdd || e0 === 0x0d) && e1 === 0xe0;
+  const be = g0 === 0xff && g1 === 0xfe && e0 === 0xe0 && (e1 === 0xdd || e1 === 0x0d);
+  return le || be;
+};
