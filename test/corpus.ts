@@ -18,5 +18,5 @@ export const pydicomFiles = (): string[] => {
   if (!existsSync(join(PYDICOM_DIR, '.done'))) {
     throw new Error(`pydicom test files missing: run scripts/fetch-pydicom-testfiles.sh (expected in ${PYDICOM_DIR})`);
   }
-  return walkFiles(PYDICOM_DIR).filter((f) => !f.endsWith('.done'));
+  return walkFiles(PYDICOM_DIR).filter((f) => !/\.(done|txt|json|dump|gz|py)$|README|FileInfo/.test(f));
 };
