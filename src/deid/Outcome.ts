@@ -13,6 +13,8 @@ export interface Anonymized {
   counts: ActionCounts;
   /** Non-fatal notes worth a line in the report. */
   notes: string[];
+  /** The identity strings found in the input (PHI: for leak checks on paths and outputs only). */
+  identity: string[];
 }
 
 /** Not offered: it could not be read, cleaned or verified. `reason` is written for a person. */

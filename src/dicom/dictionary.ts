@@ -1,5 +1,5 @@
 import { DICTIONARY_DATA } from './dictionary.data.ts';
-import { elementOf, groupOf, type Tag } from './tag.ts';
+import { elementOf, groupOf, isPrivateCreator, type Tag } from './tag.ts';
 import { isVR, type VR } from './VR.ts';
 
 /** A public data element's dictionary entry (PS3.6). */
@@ -33,8 +33,8 @@ export const lookup = (t: Tag): DictionaryEntry | undefined => {
   return undefined;
 };
 
-/** The VR to assume for a tag in Implicit VR data: the dictionary's, else UN. */
-export const vrOf = (t: Tag): VR => lookup(t)?.vr ?? 'UN';
+/** The VR to assume for a tag in Implicit VR data: the dictionary's; LO for Private Creators (PS3.5 §7.8.1); else UN. */
+export const vrOf = (t: Tag): VR => lookup(t)?.vr ?? (isPrivateCreator(t) ? 'LO' : 'UN');
 
 /** The keyword for a tag, for reports and the tag table; private or unknown tags get none. */
 export const keywordOf = (t: Tag): string | undefined => lookup(t)?.keyword;

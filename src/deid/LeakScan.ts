@@ -1,0 +1,71 @@
+import type { Dataset, Element } from '../dicom/Dataset.ts';
+import { formatTag } from '../dicom/tag.ts';
+import { charsetOf, stringElement, stringOf } from '../dicom/values.ts';
+import type { IdentityMatcher } from './handlers/Text.ts';
+
+/**
+ * The leak scan behind the table: after the profile has run, look for the input's identity
+ * strings in every remaining value, at every depth. Text is cleaned in place; what can't be
+ * cleaned (binary values, coded strings) is reported so the file can be withheld.
+ */
+
+/** Where an identity string was found. */
+export interface Leak {
+  where: string;
+  found: string;
+}
+
+/** String VRs that carry words (DA, TM, DS, IS, UI and AS are checked by their own rules). */
+const TEXTUAL = new Set(['AE', 'CS', 'LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UR', 'UT']);
+const CLEANABLE = new Set(['LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UT']);
+/** Binary values (kept private OB/UN blobs) are searched as Latin-1 for strings this long or more. */
+const MIN_BINARY_MATCH = 5;
+
+/**
+ * Walks a data set and calls `visit` for every element with the character set in force there
+ * (items may declare their own, PS3.5 §6.1.2.5.3) and a readable path for messages.
+ */
+export const visitElements = (
+  ds: Dataset,
+  visit: (e: Element, owner: Dataset, charset: string, path: string) => void,
+  charset = '',
+  path = '',
+): void => {
+  const cs = charsetOf(ds, charset);
+  for (const e of ds.elements()) {
+    const here = path ? `${path} > ${formatTag(e.tag)}` : formatTag(e.tag);
+    visit(e, ds, cs, here);
+    for (const [i, item] of (e.items ?? []).entries()) visitElements(item, visit, cs, `${here}[${i + 1}]`);
+  }
+};
+
+/** Finds identity strings in a data set; with `fix`, cleans text values in place and reports only the rest. */
+export const scanForLeaks = (ds: Dataset, matcher: IdentityMatcher, fix: boolean): Leak[] => {
+  const leaks: Leak[] = [];
+  visitElements(ds, (e, owner, cs, path) => {
+    if (!e.value || e.value.length === 0) return;
+    if (TEXTUAL.has(e.vr)) {
+      const text = stringOf(e, cs) ?? '';
+      const found = matcher.find(text);
+      if (!found.length) return;
+      if (fix && CLEANABLE.has(e.vr)) {
+        owner.set(stringElement(e.tag, matcher.clean(text), e.vr, cs));
+        return;
+      }
+      if (fix) {
+        // A code string or AE title holding an identity string: emptying it is the only clean value.
+        owner.set({ tag: e.tag, vr: e.vr, value: new Uint8Array(0) });
+        return;
+      }
+      leaks.push({ where: path, found: found[0]! });
+      return;
+    }
+    if (e.vr === 'OB' || e.vr === 'UN' || e.vr === 'OW') {
+      if (e.tag === 0x7fe00010 || e.tag >>> 16 === 0x7fe0) return; // pixels: not text
+      const text = new TextDecoder('latin1').decode(e.value);
+      const found = matcher.find(text).filter((s) => s.length >= MIN_BINARY_MATCH);
+      if (found.length) leaks.push({ where: path, found: found[0]! });
+    }
+  });
+  return leaks;
+};
