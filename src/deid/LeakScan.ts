@@ -18,6 +18,13 @@ export interface Leak {
 /** String VRs that carry words (DA, TM, DS, IS, UI and AS are checked by their own rules). */
 const TEXTUAL = new Set(['AE', 'CS', 'LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UR', 'UT']);
 const CLEANABLE = new Set(['LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UT']);
+/**
+ * Coded-entry attributes hold values from controlled terminologies ("DCM", "113100", "TEST"):
+ * a name part that happens to equal a code is not a leak, and blanking it breaks the code.
+ */
+const CODED = new Set([0x00080100, 0x00080102, 0x00080103, 0x00080105, 0x0008010f, 0x00080119, 0x00080120]);
+/** Code strings (CS) are defined terms; only long identity strings (IDs, full names) count there. */
+const MIN_CODE_STRING_MATCH = 6;
 /** Binary values (kept private OB/UN blobs) are searched as Latin-1 for strings this long or more. */
 const MIN_BINARY_MATCH = 5;
 
@@ -45,8 +52,9 @@ export const scanForLeaks = (ds: Dataset, matcher: IdentityMatcher, fix: boolean
   visitElements(ds, (e, owner, cs, path) => {
     if (!e.value || e.value.length === 0) return;
     if (TEXTUAL.has(e.vr)) {
+      if (CODED.has(e.tag)) return;
       const text = stringOf(e, cs) ?? '';
-      const found = matcher.find(text);
+      const found = matcher.find(text).filter((s) => e.vr !== 'CS' || s.length >= MIN_CODE_STRING_MATCH);
       if (!found.length) return;
       if (fix && CLEANABLE.has(e.vr)) {
         owner.set(stringElement(e.tag, matcher.clean(text), e.vr, cs));

@@ -62,8 +62,10 @@ class Writer {
     this.explicit = ts.explicitVR;
   }
 
+  // Group lengths are retired and would go stale; item and delimiter tags (group FFFE) that a
+  // parser may leave inside an item are structure, which this writer produces itself.
   private kept(ds: Dataset): Element[] {
-    return ds.elements().filter((e) => !isGroupLength(e.tag));
+    return ds.elements().filter((e) => !isGroupLength(e.tag) && e.tag >>> 16 !== 0xfffe);
   }
 
   sizeOfDataset(ds: Dataset, metaGroup = false): number {

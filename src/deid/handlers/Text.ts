@@ -11,13 +11,22 @@ const PHONE_LIKE = /\+?\d[\d ()/-]{7,}\d/g;
 /** Escapes a string for use inside a RegExp. */
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/**
+ * Matches a string as a whole word: "PRE" (a name part) must not hit "PREDECESSOR". Scripts
+ * written without spaces (Chinese, Japanese) have no word boundaries, so those match anywhere.
+ */
+const asWord = (s: string): string =>
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(s)
+    ? escapeRegExp(s)
+    : `(?<![\\p{L}\\p{N}])${escapeRegExp(s)}(?![\\p{L}\\p{N}])`;
+
 /** A matcher for a set of identity strings, longest first so "MÜLLER^JÖRG" goes before "JÖRG". */
 export class IdentityMatcher {
   private readonly re: RegExp | undefined;
 
   constructor(readonly strings: readonly string[]) {
     const sorted = [...new Set(strings)].sort((a, b) => b.length - a.length);
-    this.re = sorted.length ? new RegExp(sorted.map(escapeRegExp).join('|'), 'giu') : undefined;
+    this.re = sorted.length ? new RegExp(sorted.map(asWord).join('|'), 'giu') : undefined;
   }
 
   /** The identity strings that occur in a text (case-insensitive). */

@@ -37,7 +37,8 @@ const ENHANCED = [
   '1.2.840.10008.5.1.4.1.1.13.1.1', // X-Ray 3D Angiographic
   '1.2.840.10008.5.1.4.1.1.13.1.3', // Breast Tomosynthesis
 ];
-const enhanced: Predicate = (c) => ENHANCED.includes(c.sopClass);
+// Any IOD built on Multi-frame Functional Groups (C.7.6.16) has the enhanced modules' Type 1s.
+const enhanced: Predicate = (c) => ENHANCED.includes(c.sopClass) || c.has(0x52009229) || c.has(0x52009230);
 const sr: Predicate = (c) => c.sopClass.startsWith('1.2.840.10008.5.1.4.1.1.88.');
 const rt: Predicate = (c) => c.sopClass.startsWith('1.2.840.10008.5.1.4.1.1.481.');
 const nested: Predicate = (c) => c.depth > 0;
@@ -71,6 +72,8 @@ const REQUIREMENTS: Requirement[] = [
   { tag: 0x00082112, type: 1, when: nested, source: 'Source Image Sequence in Derivation Image items' },
   { tag: 0x00081111, type: 1, when: nested, source: 'Referenced PPS Sequence in items' },
   { tag: 0x00081110, type: 2, when: sr, source: 'C.17.2 SR Document General' },
+  { tag: 0x00081111, type: 2, when: sr, source: 'C.17.1 SR Document Series: Referenced PPS Sequence 2' },
+  { tag: 0x00081070, type: 2, when: rt, source: "C.8.8.1 RT Series: Operators' Name 2" },
   { tag: 0x00102203, type: 2, when: (c) => c.has(0x00102201), source: 'C.7.1.1 Patient: 2C for non-human' },
   { tag: 0x300e0008, type: 2, when: (c) => c.has(0x300e0002), source: 'C.8.8.16 Approval: 2C when reviewed' },
   { tag: 0x300a0006, type: 1, when: rt, source: 'C.8.8.9 RT General Plan: RT Plan Date 2 (a dummy keeps it)' },
