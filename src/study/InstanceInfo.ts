@@ -31,7 +31,52 @@ export interface InstanceInfo {
   rows: number | undefined;
   columns: number | undefined;
   numberOfFrames: number | undefined;
+  /**
+   * The further keys a DICOMDIR leaf record other than IMAGE needs (PS3.3 F.5: SR DOCUMENT,
+   * RT DOSE, PRESENTATION…), by keyword; only those present with a value. Optional so that
+   * callers building an InstanceInfo by hand need not know them.
+   */
+  recordKeys?: RecordKeys;
+  /** The first item of Concept Name Code Sequence (0040,A043): an SR's document title. */
+  conceptName?: CodedConcept;
 }
+
+/** A code triplet (PS3.3 Table 8.8-1 Code Sequence Macro, basic attributes). */
+export interface CodedConcept {
+  codeValue: string;
+  codingSchemeDesignator: string;
+  codeMeaning: string;
+}
+
+/** Attributes the leaf directory records of PS3.3 F.5 take from the instance, by keyword. */
+export const RECORD_KEY_TAGS = {
+  ContentDate: 0x00080023,
+  ContentTime: 0x00080033,
+  ContentLabel: 0x00700080,
+  ContentDescription: 0x00700081,
+  PresentationCreationDate: 0x00700082,
+  PresentationCreationTime: 0x00700083,
+  ContentCreatorName: 0x00700084,
+  CompletionFlag: 0x0040a491,
+  VerificationFlag: 0x0040a493,
+  DoseSummationType: 0x3004000a,
+  StructureSetLabel: 0x30060002,
+  StructureSetDate: 0x30060008,
+  StructureSetTime: 0x30060009,
+  RTPlanLabel: 0x300a0002,
+  RTPlanDate: 0x300a0006,
+  RTPlanTime: 0x300a0007,
+  TreatmentDate: 0x30080250,
+  TreatmentTime: 0x30080251,
+  DocumentTitle: 0x00420010,
+  MIMETypeOfEncapsulatedDocument: 0x00420012,
+} as const;
+
+/** Keyword of a record key, plus Verification DateTime, which comes from a sequence. */
+export type RecordKeyword = keyof typeof RECORD_KEY_TAGS | 'VerificationDateTime';
+
+/** Record key values by keyword (decoded text, trailing padding removed). */
+export type RecordKeys = Partial<Record<RecordKeyword, string>>;
 
 /** Reads InstanceInfo from a data set (the File Meta supplies the transfer syntax). */
 export const instanceInfo = (ds: Dataset, meta?: Dataset, littleEndian = true): InstanceInfo => {
@@ -61,5 +106,34 @@ export const instanceInfo = (ds: Dataset, meta?: Dataset, littleEndian = true): 
     rows: numberOf(ds.get(0x00280010), littleEndian),
     columns: numberOf(ds.get(0x00280011), littleEndian),
     numberOfFrames: numberOf(ds.get(0x00280008), littleEndian),
+    recordKeys: recordKeys(ds, cs),
+    ...conceptNameOf(ds, cs),
   };
+};
+
+const recordKeys = (ds: Dataset, cs: string): RecordKeys => {
+  const keys: RecordKeys = {};
+  for (const [k, t] of Object.entries(RECORD_KEY_TAGS) as [keyof typeof RECORD_KEY_TAGS, number][]) {
+    const v = getString(ds, t, cs);
+    if (v) keys[k] = v;
+  }
+  // PS3.3 F.5.19: the latest Verification DateTime of the Verifying Observer Sequence (0040,A073).
+  const observers = ds.get(0x0040a073)?.items ?? [];
+  const latest = observers
+    .map((item) => getString(item, 0x0040a030, cs) ?? '')
+    .filter(Boolean)
+    .sort()
+    .at(-1);
+  if (latest) keys.VerificationDateTime = latest;
+  return keys;
+};
+
+const conceptNameOf = (ds: Dataset, cs: string): { conceptName?: CodedConcept } => {
+  const item = ds.get(0x0040a043)?.items?.[0];
+  if (!item) return {};
+  // Only a short Code Value fits the record's SH (0008,0100); Long and URN code values are not copied.
+  const codeValue = getString(item, 0x00080100, cs) ?? '';
+  const codingSchemeDesignator = getString(item, 0x00080102, cs) ?? '';
+  const codeMeaning = getString(item, 0x00080104, cs) ?? '';
+  return codeValue && codingSchemeDesignator ? { conceptName: { codeValue, codingSchemeDesignator, codeMeaning } } : {};
 };

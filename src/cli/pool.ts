@@ -1,0 +1,107 @@
+import { Worker } from 'node:worker_threads';
+import type { Job, Reply, WorkerSetup } from './protocol.ts';
+
+/** A worker stopped while it held this job; `culprit` if the job was the one it was working on. */
+export class WorkerStopped extends Error {
+  constructor(
+    message: string,
+    readonly culprit: boolean,
+  ) {
+    super(message);
+  }
+}
+
+interface Slot {
+  worker: Worker;
+  /** Jobs sent to this worker, in the order it will process them. */
+  pending: Map<number, { resolve: (r: Reply) => void; reject: (e: WorkerStopped) => void }>;
+}
+
+/**
+ * A fixed-size pool of worker threads, started lazily. Each job goes to the worker with the
+ * fewest jobs queued, so with two jobs per worker in flight the next file is already waiting
+ * when a worker finishes. A worker that dies takes only its own jobs with it, and is replaced.
+ */
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+
+  constructor(
+    private readonly size: number,
+    private readonly setup: WorkerSetup,
+  ) {}
+
+  /** De-identifies one file; the buffer is transferred (unusable here afterwards). */
+  run(name: string, buffer: ArrayBuffer): Promise<Reply> {
+    const slot = this.pick();
+    const id = this.nextId++;
+    return new Promise<Reply>((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      const job: Job = { id, name, buffer };
+      slot.worker.postMessage(job, [buffer]);
+    });
+  }
+
+  /** Stops every worker. */
+  async close(): Promise<void> {
+    const all = this.slots.splice(0);
+    await Promise.all(all.map((s) => s.worker.terminate()));
+  }
+
+  private pick(): Slot {
+    const idle = this.slots.reduce<Slot | undefined>(
+      (best, s) => (!best || s.pending.size < best.pending.size ? s : best),
+      undefined,
+    );
+    if (idle && (idle.pending.size === 0 || this.slots.length >= this.size)) return idle;
+    return this.spawn();
+  }
+
+  private spawn(): Slot {
+    const start = workerStart();
+    const worker = new Worker(start.script, { eval: start.eval, workerData: this.setup, execArgv: start.execArgv });
+    const slot: Slot = { worker, pending: new Map() };
+    worker.on('message', (reply: Reply) => {
+      const p = slot.pending.get(reply.id);
+      slot.pending.delete(reply.id);
+      p?.resolve(reply);
+    });
+    const fail = (why: string) => {
+      const i = this.slots.indexOf(slot);
+      if (i >= 0) this.slots.splice(i, 1);
+      let first = true;
+      for (const p of slot.pending.values()) {
+        p.reject(new WorkerStopped(why, first));
+        first = false;
+      }
+      slot.pending.clear();
+    };
+    worker.on('error', (e: Error) => fail(`the worker stopped: ${e.message}`));
+    worker.on('exit', (code) => {
+      if (slot.pending.size) fail(`the worker exited (code ${code})`);
+    });
+    this.slots.push(slot);
+    return slot;
+  }
+}
+
+/**
+ * How to start a worker. A built .js CLI starts worker.js directly. Under tsx (`npm run cli`)
+ * the worker is TypeScript, and on Node 20 tsx registers its loader on the main thread only, so
+ * a tiny JS bootstrap registers it in the worker and then imports worker.ts. tsx's own flags are
+ * dropped from the worker's execArgv (they do nothing there); other Node flags are kept.
+ */
+const workerStart = (): { script: string | URL; eval: boolean; execArgv: string[] } => {
+  const url = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+  if (!import.meta.url.endsWith('.ts')) return { script: url, eval: false, execArgv: process.execArgv };
+  const api = import.meta.resolve('tsx/esm/api');
+  const script = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });`;
+  const execArgv: string[] = [];
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const a = process.execArgv[i]!;
+    const next = process.execArgv[i + 1] ?? '';
+    if ((a === '--import' || a === '--require' || a === '--loader') && /(^|[\\/])tsx([\\/]|$)/.test(next)) i++;
+    else if (!/(^|[\\/])tsx([\\/]|$)/.test(a)) execArgv.push(a);
+  }
+  return { script, eval: true, execArgv };
+};
