@@ -8,7 +8,8 @@ sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
 need=()
 command -v dcmdump >/dev/null || need+=(dcmtk)
 command -v dciodvfy >/dev/null || need+=(dicom3tools)
-python3 -c 'import pydicom' 2>/dev/null || need+=(python3-pydicom)
+# Debian's own python3 (a pyenv shim on PATH may not see Debian's packages).
+/usr/bin/python3 -c 'import pydicom' 2>/dev/null || need+=(python3-pydicom)
 if ((${#need[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"

@@ -40,12 +40,29 @@ const useful = (s: string): boolean => {
   return t.length >= 3 && !/^\d{1,3}$/.test(t) && !/^(MR|MRS|MS|DR|JR|SR|PHD|MD|THE|AND)\.?$/i.test(t);
 };
 
+const MONTHS = 'January February March April May June July August September October November December'.split(' ');
+
 /** The ways a birth date "YYYYMMDD" is commonly written. */
 export const dateForms = (da: string): string[] => {
   const m = da.match(/^(\d{4})(\d{2})(\d{2})$/);
   if (!m) return [];
   const [, y, mo, d] = m as unknown as [string, string, string, string];
-  return [da, `${y}-${mo}-${d}`, `${d}.${mo}.${y}`, `${d}/${mo}/${y}`, `${mo}/${d}/${y}`, `${y}/${mo}/${d}`];
+  const month = MONTHS[Number(mo) - 1] ?? '';
+  const day = String(Number(d));
+  return [
+    da,
+    `${y}-${mo}-${d}`,
+    `${d}.${mo}.${y}`,
+    `${d}/${mo}/${y}`,
+    `${mo}/${d}/${y}`,
+    `${y}/${mo}/${d}`,
+    `${day} ${month.slice(0, 3)} ${y}`,
+    `${day} ${month} ${y}`,
+    `${d}-${month.slice(0, 3)}-${y}`,
+    `${month.slice(0, 3)} ${day}, ${y}`,
+    `${month} ${day}, ${y}`,
+    `${y}年${Number(mo)}月${day}日`,
+  ];
 };
 
 /**

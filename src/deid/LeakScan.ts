@@ -1,7 +1,7 @@
 import type { Dataset, Element } from '../dicom/Dataset.ts';
 import { formatTag } from '../dicom/tag.ts';
 import { charsetOf, stringElement, stringOf } from '../dicom/values.ts';
-import type { IdentityMatcher } from './handlers/Text.ts';
+import { CLEANED, type IdentityMatcher } from './handlers/Text.ts';
 
 /**
  * The leak scan behind the table: after the profile has run, look for the input's identity
@@ -61,8 +61,8 @@ export const scanForLeaks = (ds: Dataset, matcher: IdentityMatcher, fix: boolean
         return;
       }
       if (fix) {
-        // A code string or AE title holding an identity string: emptying it is the only clean value.
-        owner.set({ tag: e.tag, vr: e.vr, value: new Uint8Array(0) });
+        // A code string or AE title holding an identity string: a plain dummy, valid for the VR.
+        owner.set(stringElement(e.tag, CLEANED, e.vr));
         return;
       }
       leaks.push({ where: path, found: found[0]! });

@@ -4,9 +4,23 @@
  * identity string found in the input, and anything that looks like a date or a phone number.
  */
 
-const DATE_LIKE =
-  /\b(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))\b/g;
+const MONTH = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?';
+const DATE_LIKE = new RegExp(
+  [
+    '\\b\\d{4}[-./]\\d{1,2}[-./]\\d{1,2}\\b', // 1961-04-12
+    '\\b\\d{1,2}[-./]\\d{1,2}[-./]\\d{2,4}\\b', // 12.04.1961, 04/12/61
+    '\\b(?:19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])\\b', // 19610412
+    `\\b\\d{1,2}(?:st|nd|rd|th)?[ -]${MONTH}[ ,-]*\\d{2,4}\\b`, // 12 Apr 1961, 12-APR-1961
+    `\\b${MONTH} \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}\\b`, // April 12, 1961
+    '\\d{4}\\s*年\\s*\\d{1,2}\\s*月\\s*\\d{1,2}\\s*日', // 1961年4月12日
+    '\\d{4}\\s*년\\s*\\d{1,2}\\s*월\\s*\\d{1,2}\\s*일', // 1961년 4월 12일
+  ].join('|'),
+  'giu',
+);
 const PHONE_LIKE = /\+?\d[\d ()/-]{7,}\d/g;
+
+/** What a text that was nothing but identifying becomes. Valid in every string VR, CS included. */
+export const CLEANED = 'REMOVED';
 
 /** Escapes a string for use inside a RegExp. */
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -35,13 +49,17 @@ export class IdentityMatcher {
     return [...text.matchAll(this.re)].map((m) => m[0]);
   }
 
-  /** Removes every identity string, date-like and phone-like run from a text. */
+  /**
+   * Removes every identity string, date-like and phone-like run from a text. Text that held
+   * nothing else becomes a plain dummy rather than empty: the attribute may be Type 1.
+   */
   clean(text: string): string {
     let out = this.re ? text.replace(this.re, '') : text;
     out = out.replace(DATE_LIKE, '').replace(PHONE_LIKE, '');
-    return out
+    out = out
       .replace(/[ \t]{2,}/g, ' ')
       .replace(/\^{2,}/g, '^')
       .trim();
+    return out || !text.trim() ? out : CLEANED;
   }
 }

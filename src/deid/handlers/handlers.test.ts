@@ -71,5 +71,10 @@ describe('text handler', () => {
   it('cleans names, dates and phone numbers out of text', () => {
     expect(m.clean('CT for Joerg Mueller 12.03.2024, call +49 30 1234567')).toBe('CT for , call');
     expect(m.clean('Head CT 20240312 PID123')).toBe('Head CT');
+    expect(m.clean('born 12 Apr 1961; seen April 3, 2024 and 3-APR-2024 (2024年4月3日)')).toBe('born ; seen and ()');
+  });
+  it('turns text that was nothing but identifying into a plain dummy', () => {
+    expect(m.clean('Joerg Mueller')).toBe('REMOVED');
+    expect(m.clean('')).toBe('');
   });
 });

@@ -42,6 +42,7 @@ const enhanced: Predicate = (c) => ENHANCED.includes(c.sopClass) || c.has(0x5200
 const sr: Predicate = (c) => c.sopClass.startsWith('1.2.840.10008.5.1.4.1.1.88.');
 const rt: Predicate = (c) => c.sopClass.startsWith('1.2.840.10008.5.1.4.1.1.481.');
 const nested: Predicate = (c) => c.depth > 0;
+const presentationState: Predicate = (c) => c.sopClass.startsWith('1.2.840.10008.5.1.4.1.1.11.');
 const nonImage: Predicate = (c) => sr(c) || rt(c) || c.sopClass.startsWith('1.2.840.10008.5.1.4.1.1.11.');
 const inside =
   (seq: Tag): Predicate =>
@@ -64,6 +65,8 @@ const REQUIREMENTS: Requirement[] = [
   { tag: 0x00080033, type: 2, when: () => true, source: 'C.7.6.1 General Image: Content Time 2C' },
   { tag: 0x00181000, type: 1, when: enhanced, source: 'C.7.5.2 Enhanced General Equipment: Device Serial Number 1' },
   { tag: 0x00100020, type: 2, when: () => true, source: 'C.7.1.1 Patient: Patient ID 2' },
+  { tag: 0x00700082, type: 1, when: presentationState, source: 'C.11.10 Presentation State Identification: 1' },
+  { tag: 0x00700083, type: 1, when: presentationState, source: 'C.11.10 Presentation State Identification: 1' },
   { tag: 0x00700084, type: 2, when: () => true, source: 'C.11.10 Presentation State Identification: 2' },
   { tag: 0x00180010, type: 2, when: () => true, source: 'C.7.6.4 Contrast/Bolus: Contrast/Bolus Agent 2' },
   { tag: 0x00189919, type: 2, when: () => true, source: 'Instruction Performed DateTime: Type 2 where used' },
@@ -71,7 +74,6 @@ const REQUIREMENTS: Requirement[] = [
   { tag: 0x00081140, type: 1, when: (c) => nested(c) || nonImage(c), source: 'Referenced Image Sequence in items' },
   { tag: 0x00082112, type: 1, when: nested, source: 'Source Image Sequence in Derivation Image items' },
   { tag: 0x00081111, type: 1, when: nested, source: 'Referenced PPS Sequence in items' },
-  { tag: 0x00081110, type: 2, when: sr, source: 'C.17.2 SR Document General' },
   { tag: 0x00081111, type: 2, when: sr, source: 'C.17.1 SR Document Series: Referenced PPS Sequence 2' },
   { tag: 0x00081070, type: 2, when: rt, source: "C.8.8.1 RT Series: Operators' Name 2" },
   { tag: 0x00102203, type: 2, when: (c) => c.has(0x00102201), source: 'C.7.1.1 Patient: 2C for non-human' },
@@ -102,14 +104,19 @@ export const requiredType = (t: Tag, c: Context): 1 | 2 | 3 => {
 };
 
 /**
- * Turns a compound code into the single action to apply here (Table E.1-1a): X for Type 3,
- * Z for Type 2, D for Type 1 (U for sequences of references under X/Z/U*). A code whose
- * alternatives lack the required one takes the nearest that keeps the element present.
+ * Turns a table code into the single action to apply here (Table E.1-1a): X for Type 3, Z for
+ * Type 2, D for Type 1 (U for sequences of references under X/Z/U*). A plain X or Z the IOD at
+ * hand requires (Presentation Creation Date is X in the table yet Type 1 in a presentation state)
+ * becomes the nearest action that keeps the file valid: the value is still replaced.
  */
 export const pickAction = (code: ActionCode, t: Tag, c: Context): 'D' | 'Z' | 'X' | 'K' | 'C' | 'U' => {
-  if (!code.includes('/')) return code as 'D' | 'Z' | 'X' | 'K' | 'C' | 'U';
-  const options = code.split('/');
   const type = requiredType(t, c);
+  if (!code.includes('/')) {
+    if (code === 'X' && type !== 3) return type === 1 ? 'D' : 'Z';
+    if (code === 'Z' && type === 1) return 'D';
+    return code as 'D' | 'Z' | 'X' | 'K' | 'C' | 'U';
+  }
+  const options = code.split('/');
   if (type === 3 && options.includes('X')) return 'X';
   if (code === 'X/Z/U*') return type === 1 ? 'U' : 'Z';
   if (type === 1 && options.includes('D')) return 'D';
