@@ -37,15 +37,20 @@ const asWord = (s: string): string =>
 /** A matcher for a set of identity strings, longest first so "MÜLLER^JÖRG" goes before "JÖRG". */
 export class IdentityMatcher {
   private readonly re: RegExp | undefined;
+  private readonly lower: string[];
 
   constructor(readonly strings: readonly string[]) {
     const sorted = [...new Set(strings)].sort((a, b) => b.length - a.length);
     this.re = sorted.length ? new RegExp(sorted.map(asWord).join('|'), 'giu') : undefined;
+    this.lower = sorted.map((s) => s.toLowerCase());
   }
 
   /** The identity strings that occur in a text (case-insensitive). */
   find(text: string): string[] {
     if (!this.re || !text) return [];
+    // Most values hold none: a plain substring test first keeps the scan cheap on big batches.
+    const lower = text.toLowerCase();
+    if (!this.lower.some((s) => lower.includes(s))) return [];
     return [...text.matchAll(this.re)].map((m) => m[0]);
   }
 
