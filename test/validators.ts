@@ -113,6 +113,7 @@ export const normaliseError = (line: string): string => {
     .replace(/'[^']*' \(0x[0-9a-fA-F]+\)/g, "''")
     .replace(/\[\d+\]/g, '[]')
     .replace(/\b\d+(\.\d+){2,}\b/g, '#')
+    .replace(/UID (\d+|#)(?![\d.])/g, 'UID #')
     .replace(/(<=|>=|=|<|>) ?\d+\b/g, '$1 #')
     .replace(/\u0000/g, () => tags[i++] ?? '')
     .replace(/\s+/g, ' ')

@@ -42,6 +42,7 @@ const enhanced: Predicate = (c) => ENHANCED.includes(c.sopClass) || c.has(0x5200
 const sr: Predicate = (c) => c.sopClass.startsWith('1.2.840.10008.5.1.4.1.1.88.');
 const rt: Predicate = (c) => c.sopClass.startsWith('1.2.840.10008.5.1.4.1.1.481.');
 const nested: Predicate = (c) => c.depth > 0;
+const waveform: Predicate = (c) => c.sopClass.startsWith('1.2.840.10008.5.1.4.1.1.9.');
 const presentationState: Predicate = (c) => c.sopClass.startsWith('1.2.840.10008.5.1.4.1.1.11.');
 const nonImage: Predicate = (c) => sr(c) || rt(c) || c.sopClass.startsWith('1.2.840.10008.5.1.4.1.1.11.');
 const inside =
@@ -59,6 +60,9 @@ interface Requirement {
 
 const REQUIREMENTS: Requirement[] = [
   { tag: 0x0008002a, type: 1, when: enhanced, source: 'C.7.6.16 Enhanced image modules: Acquisition DateTime 1C' },
+  { tag: 0x0008002a, type: 1, when: waveform, source: 'C.10.8 Waveform Identification: Acquisition DateTime 1' },
+  { tag: 0x00080023, type: 1, when: waveform, source: 'C.10.8 Waveform Identification: Content Date 1' },
+  { tag: 0x00080033, type: 1, when: waveform, source: 'C.10.8 Waveform Identification: Content Time 1' },
   { tag: 0x00080023, type: 1, when: (c) => sr(c) || enhanced(c), source: 'C.17.2 SR Document General; C.8.13.1' },
   { tag: 0x00080033, type: 1, when: (c) => sr(c) || enhanced(c), source: 'C.17.2 SR Document General; C.8.13.1' },
   { tag: 0x00080023, type: 2, when: () => true, source: 'C.7.6.1 General Image: Content Date 2C' },
