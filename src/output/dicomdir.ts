@@ -7,7 +7,7 @@ import type { VR } from '../dicom/VR.ts';
 import { sequence, stringElement, ulElement, usElement } from '../dicom/values.ts';
 import { writeDataset, writePart10 } from '../dicom/write.ts';
 import { compareStrings, groupInstances } from '../study/group.ts';
-import type { CodedConcept, InstanceInfo, RecordKeyword } from '../study/InstanceInfo.ts';
+import type { CodedConcept, InstanceInfo, RecordKeyword, ReferencedSeries } from '../study/InstanceInfo.ts';
 import { MEDIA_STORAGE_DIRECTORY } from '../study/sniff.ts';
 import { isFileIdComponent } from './naming.ts';
 
@@ -338,6 +338,9 @@ const leafRecord = (e: DirectoryEntry): Dataset => {
         k1(0x00700083, 'TM', r('PresentationCreationTime'), PLACEHOLDER_TIME),
         ...contentId,
       ]);
+      // Referenced Series Sequence is Type 1C in the record (PS3.3 F.5.23): the series and images
+      // the presentation state applies to, already carrying their new UIDs.
+      if (leaf && i.referencedSeries?.length) leaf.set(referencedSeriesElement(i.referencedSeries));
       break;
     case 'WAVEFORM':
     case 'RAW DATA':
@@ -381,5 +384,26 @@ const leafRecord = (e: DirectoryEntry): Dataset => {
   }
   return leaf ?? record('IMAGE', [...refs, instanceNumber])!;
 };
+
+const referencedSeriesElement = (series: ReferencedSeries[]) =>
+  sequence(
+    0x00081115,
+    series.map(
+      (s) =>
+        new Dataset([
+          stringElement(0x0020000e, s.seriesInstanceUID, 'UI'),
+          sequence(
+            0x00081140,
+            s.images.map(
+              (im) =>
+                new Dataset([
+                  stringElement(0x00081150, im.sopClassUID, 'UI'),
+                  stringElement(0x00081155, im.sopInstanceUID, 'UI'),
+                ]),
+            ),
+          ),
+        ]),
+    ),
+  );
 
 const pad4 = (n: number): string => String(n).padStart(4, '0');

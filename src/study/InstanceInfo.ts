@@ -39,6 +39,14 @@ export interface InstanceInfo {
   recordKeys?: RecordKeys;
   /** The first item of Concept Name Code Sequence (0040,A043): an SR's document title. */
   conceptName?: CodedConcept;
+  /** Referenced Series Sequence (0008,1115) of a presentation state: what its DICOMDIR record lists. */
+  referencedSeries?: ReferencedSeries[];
+}
+
+/** One series a presentation state applies to, with the images it references (PS3.3 C.11.11). */
+export interface ReferencedSeries {
+  seriesInstanceUID: string;
+  images: { sopClassUID: string; sopInstanceUID: string }[];
 }
 
 /** A code triplet (PS3.3 Table 8.8-1 Code Sequence Macro, basic attributes). */
@@ -107,6 +115,7 @@ export const instanceInfo = (ds: Dataset, meta?: Dataset, littleEndian = true): 
     columns: numberOf(ds.get(0x00280011), littleEndian),
     numberOfFrames: numberOf(ds.get(0x00280008), littleEndian),
     recordKeys: recordKeys(ds, cs),
+    ...referencedSeriesOf(ds),
     ...conceptNameOf(ds, cs),
   };
 };
@@ -136,4 +145,18 @@ const conceptNameOf = (ds: Dataset, cs: string): { conceptName?: CodedConcept } 
   const codingSchemeDesignator = getString(item, 0x00080102, cs) ?? '';
   const codeMeaning = getString(item, 0x00080104, cs) ?? '';
   return codeValue && codingSchemeDesignator ? { conceptName: { codeValue, codingSchemeDesignator, codeMeaning } } : {};
+};
+
+const referencedSeriesOf = (ds: Dataset): { referencedSeries?: ReferencedSeries[] } => {
+  const items = ds.get(0x00081115)?.items;
+  if (!items?.length) return {};
+  return {
+    referencedSeries: items.map((item) => ({
+      seriesInstanceUID: getString(item, 0x0020000e) ?? '',
+      images: (item.get(0x00081140)?.items ?? []).map((ref) => ({
+        sopClassUID: getString(ref, 0x00081150) ?? '',
+        sopInstanceUID: getString(ref, 0x00081155) ?? '',
+      })),
+    })),
+  };
 };
