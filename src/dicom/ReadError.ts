@@ -1,6 +1,7 @@
 /** Why a file could not be read, in words a user can act on. Errors are values, not exceptions. */
 export interface ReadError {
-  kind: 'not-dicom' | 'truncated' | 'malformed' | 'too-deep' | 'unsupported';
+  /** 'io': the bytes could not be read at all (a file removed or unreadable mid-inventory). */
+  kind: 'not-dicom' | 'truncated' | 'malformed' | 'too-deep' | 'unsupported' | 'io';
   message: string;
 }
 
@@ -13,7 +14,7 @@ export const fail = (kind: ReadError['kind'], message: string): Result<never> =>
   error: { kind, message },
 });
 
-/** Formats a byte count for messages: "4.0 GB", "12 KB". */
+/** Formats a byte count for messages: "4.0 GB", "12 KB", "1 byte". */
 export const formatBytes = (n: number): string => {
   const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
   let i = 0;
@@ -22,5 +23,6 @@ export const formatBytes = (n: number): string => {
     v /= 1024;
     i++;
   }
-  return i === 0 ? `${n} bytes` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+  if (i === 0) return n === 1 ? '1 byte' : `${n} bytes`;
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 };

@@ -19,7 +19,9 @@ export const transferSyntax = (uid: string): TransferSyntax => ({
   uid,
   explicitVR: uid !== ImplicitVRLittleEndian,
   littleEndian: uid !== ExplicitVRBigEndian,
-  deflated: uid === DeflatedExplicitVRLittleEndian || uid === '1.2.840.10008.1.2.8.1',
+  // The whole data set is deflated only in these (PS3.5 A.5; JPIP Referenced Deflate variants).
+  // Deflated Image Frame Compression (1.2.840.10008.1.2.8.1) deflates frames, not the data set.
+  deflated: [DeflatedExplicitVRLittleEndian, '1.2.840.10008.1.2.4.95', '1.2.840.10008.1.2.4.205'].includes(uid),
   encapsulated: ![
     ImplicitVRLittleEndian,
     ExplicitVRLittleEndian,

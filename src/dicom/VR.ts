@@ -46,7 +46,7 @@ const ALL = new Set<string>(
 export const isVR = (s: string): s is VR => ALL.has(s);
 
 /** Explicit VR encodings with a 2-byte reserved field and a 4-byte length (PS3.5 §7.1.2). */
-export const LONG_LENGTH = new Set<VR>(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'UC', 'UN', 'UR', 'UT', 'UV']);
+export const LONG_LENGTH = new Set<VR>(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
 
 /** Character-string VRs: padded with a space (UI with NUL), values split on backslash. */
 export const STRING = new Set<VR>([

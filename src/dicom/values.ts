@@ -1,4 +1,4 @@
-import { asciiBytes, decodeText, encodeText } from './charset.ts';
+import { decodeText, encodeTextOrAscii } from './charset.ts';
 import type { Dataset, Element } from './Dataset.ts';
 import { vrOf } from './dictionary.ts';
 import type { Tag } from './tag.ts';
@@ -66,8 +66,7 @@ export const numberOf = (e: Element | undefined, littleEndian = true): number | 
  * value is never written in the wrong encoding.
  */
 export const stringElement = (t: Tag, value: string, vr: VR = vrOf(t), specificCharacterSet = ''): Element => {
-  const bytes = encodeText(value, specificCharacterSet) ?? asciiBytes(value.replace(/[^\x00-\x7e]/g, '?'));
-  return { tag: t, vr, value: bytes };
+  return { tag: t, vr, value: encodeTextOrAscii(value, specificCharacterSet) };
 };
 
 /** Sets a string value (creating or replacing the element). */

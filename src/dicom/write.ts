@@ -78,7 +78,7 @@ class Writer {
   }
 
   private headerSize(e: Element): number {
-    return this.explicit && LONG_LENGTH.has(e.vr) ? 12 : 8;
+    return this.explicit && longLength(e) ? 12 : 8;
   }
 
   private sizeOfElement(e: Element): number {
@@ -140,9 +140,11 @@ class Writer {
       this.u32(length);
       return;
     }
-    this.out[this.pos++] = e.vr.charCodeAt(0);
-    this.out[this.pos++] = e.vr.charCodeAt(1);
-    if (LONG_LENGTH.has(e.vr)) {
+    // A value too long for its VR's 2-byte length can only be written as UN (PS3.5 §6.2.2).
+    const vr = longLength(e) && !LONG_LENGTH.has(e.vr) ? 'UN' : e.vr;
+    this.out[this.pos++] = vr.charCodeAt(0);
+    this.out[this.pos++] = vr.charCodeAt(1);
+    if (longLength(e)) {
       this.pos += 2;
       this.u32(length);
     } else {
@@ -168,6 +170,9 @@ class Writer {
     this.pos += 2;
   }
 }
+
+/** Whether the element needs the 4-byte length form: its VR has one, or its value outgrew 64 KB. */
+const longLength = (e: Element): boolean => LONG_LENGTH.has(e.vr) || (e.value?.length ?? 0) > 0xfffe;
 
 /** Whether an undefined-length value already carries its closing delimiter (dicom-parser includes it). */
 const endsWithDelimiter = (e: Element): boolean => {
