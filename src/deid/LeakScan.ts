@@ -27,6 +27,8 @@ const CODED = new Set([0x00080100, 0x00080102, 0x00080103, 0x00080105, 0x0008010
 const MIN_CODE_STRING_MATCH = 6;
 /** Binary values (kept private OB/UN blobs) are searched as Latin-1 for strings this long or more. */
 const MIN_BINARY_MATCH = 5;
+const LATIN1 = new TextDecoder('latin1');
+const UTF8 = new TextDecoder('utf-8');
 
 /**
  * Walks a data set and calls `visit` for every element with the character set in force there
@@ -70,7 +72,8 @@ export const scanForLeaks = (ds: Dataset, matcher: IdentityMatcher, fix: boolean
     }
     if (e.vr === 'OB' || e.vr === 'UN' || e.vr === 'OW') {
       if (e.tag === 0x7fe00010 || e.tag >>> 16 === 0x7fe0) return; // pixels: not text
-      const text = new TextDecoder('latin1').decode(e.value);
+      // Private blobs hold text in whatever encoding their vendor chose: try Latin-1 and UTF-8.
+      const text = `${LATIN1.decode(e.value)}\n${UTF8.decode(e.value)}`;
       const found = matcher.find(text).filter((s) => s.length >= MIN_BINARY_MATCH);
       if (found.length) leaks.push({ where: path, found: found[0]! });
     }
