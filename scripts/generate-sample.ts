@@ -1,0 +1,533 @@
+/**
+ * Writes the synthetic sample CD the app offers as "Try with a sample CD" into public/sample/
+ * (generated, not committed). Everything in it is fake, and identifying details are put
+ * everywhere a real CD has them: the header, private tags, nested sequences, free text, the
+ * DICOMDIR, and burned into one image's pixels. It has the clutter of a real CD too: an
+ * autorun.inf, a viewer program, a PDF, a photo, files without extensions in nested folders,
+ * and one damaged file. The head CT has a face-like surface (nose, lips, eyes) so that a 3D
+ * rendering would show a face, as real head scans do.
+ *
+ *     npx tsx scripts/generate-sample.ts [output folder]
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Dataset, type Element } from '../src/dicom/Dataset.ts';
+import { vrOf } from '../src/dicom/dictionary.ts';
+import { fileMeta } from '../src/dicom/FileMeta.ts';
+import { ExplicitVRLittleEndian, transferSyntax } from '../src/dicom/TransferSyntax.ts';
+import type { VR } from '../src/dicom/VR.ts';
+import { stringElement, usElement } from '../src/dicom/values.ts';
+import { writePart10 } from '../src/dicom/write.ts';
+import { buildDicomdir, type DirectoryEntry } from '../src/output/dicomdir.ts';
+import { instanceInfo } from '../src/study/InstanceInfo.ts';
+
+const OUT = process.argv[2] ?? join(import.meta.dirname, '..', 'public', 'sample');
+
+// ------------------------------------------------------------------ building data sets
+
+type Value = string | number | Element | Record<number, Value>[];
+
+/** A data set from { tag: value }: strings by the dictionary's VR, numbers as US, arrays as sequences. */
+const ds = (spec: Record<number, Value>, charset: string): Dataset =>
+  new Dataset(
+    Object.entries(spec).map(([k, v]): Element => {
+      const t = Number(k) >>> 0;
+      if (Array.isArray(v)) return { tag: t, vr: 'SQ', items: v.map((item) => ds(item, charset)) };
+      if (typeof v === 'number') return usElement(t, v);
+      if (typeof v === 'string') return stringElement(t, v, vrOf(t), charset);
+      return { ...v, tag: t };
+    }),
+  );
+
+const raw = (vr: VR, bytes: Uint8Array): Element => ({ tag: 0, vr, value: bytes });
+const text = (vr: VR, s: string, charset: string): Element => ({ ...stringElement(0, s, vr, charset) });
+
+/** A deterministic UID under 2.25 (PS3.5 §B.2) from a label, so every run writes the same sample. */
+const uid = (label: string): string => {
+  const h = createHash('sha256').update(`veil-sample:${label}`).digest();
+  return `2.25.${BigInt(`0x${h.subarray(0, 16).toString('hex')}`) >> 2n}`;
+};
+
+const part10 = (d: Dataset, sopClass: string, sopInstance: string): Uint8Array =>
+  writePart10({
+    meta: fileMeta(sopClass, sopInstance, ExplicitVRLittleEndian),
+    dataset: d,
+    transferSyntax: transferSyntax(ExplicitVRLittleEndian),
+  });
+
+const u16 = (a: Uint16Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+// ------------------------------------------------------------------ the fake people
+
+const LATIN1 = 'ISO_IR 100';
+const P1 = {
+  name: 'MÜLLER^JÖRG',
+  id: 'PID-4711-0815',
+  birth: '19620314',
+  sex: 'M',
+  age: '061Y',
+  address: 'Lindenstraße 12, 10115 Berlin',
+  phone: '+49 30 5550147',
+  otherName: 'MUELLER^JOERG',
+};
+const P2 = { name: 'SMITH^JANE^A', id: 'SM-20417', birth: '19851102', sex: 'F', age: '038Y' };
+const HOSPITAL = { name: 'St. Example Hospital Berlin', address: 'Klinikweg 1, 10117 Berlin', station: 'CT-BERLIN-01' };
+
+const CT = '1.2.840.10008.5.1.4.1.1.2';
+const MR = '1.2.840.10008.5.1.4.1.1.4';
+const CR = '1.2.840.10008.5.1.4.1.1.1';
+const SC = '1.2.840.10008.5.1.4.1.1.7';
+
+// ------------------------------------------------------------------ images
+
+/**
+ * A head CT volume in stored values (HU + 1024): skin, skull, brain and ventricles, with a face on
+ * the front (toward row 0): nose, lips, chin and eyes in their sockets.
+ */
+const headVolume = (size: number, slices: number): Uint16Array[] => {
+  const vol: Uint16Array[] = [];
+  for (let z = 0; z < slices; z++) {
+    const img = new Uint16Array(size * size);
+    const zc = (z - slices * 0.55) / (slices * 0.5); // -1.1 (chin) .. 0.9 (top)
+    const shrink = Math.sqrt(Math.max(0, 1 - zc * zc));
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const u = (x - size / 2) / (size * 0.36);
+        const v = (y - size / 2) / (size * 0.44);
+        const r = Math.sqrt(u * u + v * v) / Math.max(shrink, 0.05);
+        let hu = -1000;
+        if (r < 1) {
+          hu = 40; // soft tissue
+          if (r < 0.93) hu = 1100; // skull
+          if (r < 0.86) hu = 35; // brain
+          const vent = Math.hypot((Math.abs(u) - 0.14) / 0.09, v / 0.28) < shrink;
+          if (r < 0.86 && vent && zc > -0.1 && zc < 0.5) hu = 5;
+        }
+        // The face: features on the front surface (negative v), at face height (zc below 0.1).
+        const front = -v;
+        if (zc < 0.15 && zc > -1.0) {
+          const surface = shrink * 0.99; // where the skin would be at this height, in r units
+          // Eyes: two bulges with sockets, at about zc -0.05.
+          if (
+            Math.abs(zc + 0.05) < 0.12 &&
+            Math.abs(Math.abs(u) - 0.38) < 0.14 &&
+            front > 0.65 * surface &&
+            r > 0.85 &&
+            r < 1.03
+          ) {
+            hu = 10;
+          }
+          // Nose: a ridge from the eyes down to zc -0.45, sticking out up to 0.18.
+          const noseLen = Math.max(0, Math.min(1, (0.05 - zc) / 0.5));
+          if (
+            zc < 0.02 &&
+            zc > -0.5 &&
+            Math.abs(u) < 0.06 + 0.1 * noseLen &&
+            front > 0 &&
+            r >= 0.95 &&
+            r < 1 + 0.2 * noseLen
+          )
+            hu = 30;
+          // Lips: two bumps at zc -0.6 and -0.7.
+          for (const lz of [-0.6, -0.72]) {
+            if (Math.abs(zc - lz) < 0.05 && Math.abs(u) < 0.22 && front > 0 && r >= 0.95 && r < 1.06) hu = 45;
+          }
+          // Chin.
+          if (zc < -0.8 && Math.abs(u) < 0.25 && front > 0 && r >= 0.95 && r < 1.08) hu = 40;
+        }
+        const noise = hu > -1000 ? ((x * 7 + y * 13 + z * 17) % 9) - 4 : 0;
+        img[y * size + x] = Math.max(0, Math.min(4095, hu + 1024 + noise));
+      }
+    }
+    vol.push(img);
+  }
+  return vol;
+};
+
+/** A T2-like MR slice (stored values): bright fluid, grey tissue, dark background. */
+const mrSlice = (size: number, z: number): Uint16Array => {
+  const out = new Uint16Array(size * size);
+  const s = 1 - Math.abs(z - 0.5) * 0.5;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const u = (x - size / 2) / (size / 2);
+      const v = (y - size / 2) / (size / 2);
+      const r = Math.hypot(u / (0.75 * s), v / (0.88 * s));
+      const csf = Math.hypot((Math.abs(u) - 0.15) / 0.09, v / 0.22) < 1;
+      out[y * size + x] =
+        r < 1 ? (csf ? 900 : r > 0.92 ? 250 : 420 + Math.round(80 * Math.cos(u * 9) * Math.sin(v * 7))) : 8;
+    }
+  }
+  return out;
+};
+
+/** A chest radiograph: dark lungs in a brighter body. */
+const chest = (size: number): Uint16Array => {
+  const out = new Uint16Array(size * size);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const u = (x - size / 2) / (size / 2);
+      const v = (y - size / 2) / (size / 2);
+      let val = Math.abs(u) < 0.85 ? 2200 : 300;
+      if (Math.hypot((Math.abs(u) - 0.38) / 0.28, (v + 0.05) / 0.6) < 1) val = 900;
+      if (Math.abs(u) < 0.06) val = 3000; // spine
+      out[y * size + x] = val + ((x * 3 + y * 5) % 7);
+    }
+  }
+  return out;
+};
+
+// A 5×7 font for burning text into the secondary capture, as scanners and workstations do.
+const FONT: Record<string, string> = {
+  A: '01110100011000111111100011000110001',
+  B: '11110100011000111110100011000111110',
+  D: '11110100011000110001100011000111110',
+  E: '11111100001000011110100001000011111',
+  G: '01110100011000010111100011000101111',
+  H: '10001100011000111111100011000110001',
+  I: '01110001000010000100001000010001110',
+  J: '00111000100001000010000101001001100',
+  L: '10000100001000010000100001000011111',
+  M: '10001110111010110101100011000110001',
+  O: '01110100011000110001100011000101110',
+  R: '11110100011000111110101001001010001',
+  S: '01111100001000001110000010000111110',
+  U: '10001100011000110001100011000101110',
+  Ü: '01010000001000110001100011000101110',
+  Ö: '01010000000111010001100011000101110',
+  '0': '01110100011001110101110011000101110',
+  '1': '00100011000010000100001000010001110',
+  '2': '01110100010000100010001000100011111',
+  '3': '11110000010000101110000010000111110',
+  '4': '00010001100101010010111110001000010',
+  '6': '00110010001000011110100011000101110',
+  '9': '01110100011000101111000010001001100',
+  '.': '00000000000000000000000000110001100',
+  ',': '00000000000000000000001100010001000',
+  ' ': '00000000000000000000000000000000000',
+};
+
+const burnedIn = (lines: string[], rows: number, cols: number): Uint8Array => {
+  const img = new Uint8Array(rows * cols);
+  for (let i = 0; i < img.length; i++) img[i] = 20 + ((i % cols) >> 3);
+  lines.forEach((line, li) => {
+    [...line].forEach((ch, ci) => {
+      const glyph = FONT[ch] ?? FONT[' ']!;
+      for (let gy = 0; gy < 7; gy++) {
+        for (let gx = 0; gx < 5; gx++) {
+          if (glyph[gy * 5 + gx] !== '1') continue;
+          for (let s = 0; s < 4; s++) {
+            const y = 8 + li * 36 + gy * 4 + (s >> 1);
+            const x = 8 + ci * 24 + gx * 4 + (s & 1);
+            for (let dy = 0; dy < 2; dy++)
+              for (let dx = 0; dx < 2; dx++) if (y + dy < rows && x + dx < cols) img[(y + dy) * cols + x + dx] = 230;
+          }
+        }
+      }
+    });
+  });
+  return img;
+};
+
+// ------------------------------------------------------------------ the CD
+
+interface Out {
+  path: string;
+  bytes: Uint8Array;
+  dir?: DirectoryEntry;
+}
+
+const files: Out[] = [];
+const addDicom = (path: string, d: Dataset, sopClass: string, sopInstance: string, inDicomdir = true) => {
+  const bytes = part10(d, sopClass, sopInstance);
+  const meta = fileMeta(sopClass, sopInstance, ExplicitVRLittleEndian);
+  files.push({ path, bytes, ...(inDicomdir ? { dir: { fileId: path.split('/'), info: instanceInfo(d, meta) } } : {}) });
+  return bytes;
+};
+
+/** Patient, study and equipment attributes shared by patient 1's images, with PHI in every usual place. */
+const p1Common = (studyUid: string, date: string, accession: string, description: string): Record<number, Value> => ({
+  524293: LATIN1,
+  524320: date,
+  524321: date,
+  524336: '093012',
+  524368: accession,
+  524416: HOSPITAL.name,
+  524417: HOSPITAL.address,
+  524432: 'SCHMIDT^ANNA^^DR.',
+  528400: HOSPITAL.station,
+  528432: description,
+  528496: 'WEBER^TOM',
+  1048592: P1.name,
+  1048608: P1.id,
+  1048609: 'CHARITE-EXAMPLE',
+  1048624: P1.birth,
+  1048640: P1.sex,
+  1052673: P1.otherName,
+  1052688: P1.age,
+  1052704: '1.82',
+  1052720: '84',
+  1052736: P1.address,
+  1057108: P1.phone,
+  1064960: `Allergic to contrast. Contact wife Maria Müller ${P1.phone}.`,
+  1052674: [{ 1048608: 'KV-99812345', 1048610: 'TEXT' }],
+  1576960: 'SN-88231',
+  2097165: studyUid,
+  2097168: 'S4711',
+  3280946: 'SCHMIDT^ANNA^^DR.',
+  4194933: [
+    {
+      3280992: description,
+      4194313: 'SPS-2024-0815',
+      4198401: 'RP-2024-0815',
+      4194311: `${description} for ${P1.name}`,
+    },
+  ],
+  // A vendor's private block repeating the patient's identity, as real CDs do.
+  589840: 'VEIL SAMPLE PRIVATE',
+  593921: text('LO', P1.name, LATIN1),
+  593922: text('LO', P1.id, LATIN1),
+  593923: text('LO', `Referral from Dr. Schmidt for Jörg Müller, born 14.03.1962`, LATIN1),
+});
+
+// Patient 1, study 1: a head CT (64 slices, 128×128) and a dose report screenshot with text in its pixels.
+const s1 = uid('p1-study1');
+const ctSeries = uid('p1-ct');
+const frame = uid('p1-frame');
+const head = headVolume(128, 64);
+head.forEach((img, i) => {
+  const sop = uid(`p1-ct-${i}`);
+  const d = ds(
+    {
+      ...p1Common(s1, '20240203', 'ACC20240203001', 'CT Kopf nativ'),
+      524296: 'ORIGINAL\\PRIMARY\\AXIAL',
+      524310: CT,
+      524312: sop,
+      524384: 'CT',
+      528446: 'Kopf 2mm axial',
+      1572885: 'HEAD',
+      1572944: '3',
+      1572960: '120',
+      1577008: 'CT HEAD ROUTINE',
+      2097166: ctSeries,
+      2097169: '2',
+      2097171: String(i + 1),
+      2097202: `-115.2\\-115.2\\${(i * 3).toFixed(1)}`,
+      2097207: '1\\0\\0\\0\\1\\0',
+      2097234: frame,
+      2101313: (i * 3).toFixed(1),
+      2113536: i === 31 ? 'Pat. Müller, Jörg - Verlaufskontrolle' : '',
+      2621442: 1,
+      2621444: 'MONOCHROME2',
+      2621456: 128,
+      2621457: 128,
+      2621488: '1.8\\1.8',
+      2621696: 16,
+      2621697: 12,
+      2621698: 11,
+      2621699: 0,
+      2622209: 'NO',
+      2625616: '40',
+      2625617: '80',
+      2625618: '-1024',
+      2625619: '1',
+      2145386512: raw('OW', u16(img)),
+    },
+    LATIN1,
+  );
+  addDicom(`DICOM/PA000001/ST000001/SE000001/IM${String(i + 1).padStart(6, '0')}`, d, CT, sop);
+});
+
+const scSop = uid('p1-sc');
+addDicom(
+  'DICOM/PA000001/ST000001/SE000002/IM000001',
+  ds(
+    {
+      ...p1Common(s1, '20240203', 'ACC20240203001', 'CT Kopf nativ'),
+      524296: 'DERIVED\\SECONDARY',
+      524310: SC,
+      524312: scSop,
+      524384: 'OT',
+      524388: 'WSD',
+      528446: 'Dose Report',
+      2097166: uid('p1-sc-series'),
+      2097169: '999',
+      2097171: '1',
+      2621442: 1,
+      2621444: 'MONOCHROME2',
+      2621456: 96,
+      2621457: 320,
+      2621696: 8,
+      2621697: 8,
+      2621698: 7,
+      2621699: 0,
+      2145386512: raw('OB', burnedIn(['MÜLLER JÖRG', '14.03.1962'], 96, 320)),
+    },
+    LATIN1,
+  ),
+  SC,
+  scSop,
+);
+
+// Patient 1, study 2: a chest radiograph a month later.
+const s2 = uid('p1-study2');
+const crSop = uid('p1-cr');
+addDicom(
+  'DICOM/PA000001/ST000002/SE000001/IM000001',
+  ds(
+    {
+      ...p1Common(s2, '20240305', 'ACC20240305017', 'Thorax pa'),
+      524296: 'ORIGINAL\\PRIMARY',
+      524310: CR,
+      524312: crSop,
+      524384: 'CR',
+      528446: 'Thorax pa stehend',
+      1572885: 'CHEST',
+      2097166: uid('p1-cr-series'),
+      2097169: '1',
+      2097171: '1',
+      2097184: 'P\\F',
+      2113536: 'Aufnahme für Herrn Müller, Station 4B',
+      2621442: 1,
+      2621444: 'MONOCHROME2',
+      2621456: 256,
+      2621457: 256,
+      2621488: '1.4\\1.4',
+      2621696: 16,
+      2621697: 12,
+      2621698: 11,
+      2621699: 0,
+      2622209: 'NO',
+      2625616: '1800',
+      2625617: '3000',
+      2145386512: raw('OW', u16(chest(256))),
+    },
+    LATIN1,
+  ),
+  CR,
+  crSop,
+);
+
+// Patient 2: a short MR brain series, plain ASCII, with a referring doctor and hospital.
+const s3 = uid('p2-study');
+const mrSeries = uid('p2-mr');
+for (let i = 0; i < 8; i++) {
+  const sop = uid(`p2-mr-${i}`);
+  addDicom(
+    `DICOM/PA000002/ST000001/SE000001/IM${String(i + 1).padStart(6, '0')}`,
+    ds(
+      {
+        524296: 'ORIGINAL\\PRIMARY\\M\\ND',
+        524310: MR,
+        524312: sop,
+        524320: '20230911',
+        524336: '141500',
+        524368: 'ACC-MR-77120',
+        524384: 'MR',
+        524416: 'Example Imaging Centre Leeds',
+        524432: 'PATEL^RAVI^^DR',
+        528432: 'MRI BRAIN',
+        528446: 'T2 TSE axial',
+        1048592: P2.name,
+        1048608: P2.id,
+        1048624: P2.birth,
+        1048640: P2.sex,
+        1052688: P2.age,
+        1572885: 'BRAIN',
+        1572944: '5',
+        2097165: s3,
+        2097166: mrSeries,
+        2097169: '3',
+        2097171: String(i + 1),
+        2097202: `-120\\-120\\${i * 5}`,
+        2097207: '1\\0\\0\\0\\1\\0',
+        2621442: 1,
+        2621444: 'MONOCHROME2',
+        2621456: 96,
+        2621457: 96,
+        2621488: '2.5\\2.5',
+        2621696: 16,
+        2621697: 12,
+        2621698: 11,
+        2621699: 0,
+        2622209: 'NO',
+        2145386512: raw('OW', u16(mrSlice(96, i / 7))),
+      },
+      '',
+    ),
+    MR,
+    sop,
+  );
+}
+
+// A damaged file: a CT slice cut off half-way, as a scratched CD gives.
+const damaged = files.find((f) => f.path.endsWith('SE000001/IM000040'))!.bytes;
+files.push({ path: 'DICOM/PA000001/ST000001/SE000001/IM000065', bytes: damaged.subarray(0, 1500) });
+
+// The DICOMDIR: the disc's index, naming the patients (built from the originals, like a real CD's).
+const dir = buildDicomdir(
+  files.flatMap((f) => (f.dir ? [f.dir] : [])),
+  { fileSetId: 'MUELLER_CD' },
+);
+if (!dir.ok) throw new Error(`sample DICOMDIR: ${dir.error}`);
+files.push({ path: 'DICOMDIR', bytes: dir.bytes });
+
+// The clutter of a real CD.
+const ascii = (s: string) => new TextEncoder().encode(s);
+files.push({
+  path: 'AUTORUN.INF',
+  bytes: ascii('[autorun]\r\nopen=VIEWER\\VIEWER.EXE\r\nicon=VIEWER\\VIEWER.EXE,0\r\nlabel=MUELLER JOERG CT 2024\r\n'),
+});
+files.push({
+  path: 'VIEWER/VIEWER.EXE',
+  bytes: Uint8Array.from([
+    0x4d,
+    0x5a,
+    0x90,
+    0,
+    3,
+    0,
+    0,
+    0,
+    4,
+    0,
+    0,
+    0,
+    0xff,
+    0xff,
+    0,
+    0,
+    ...ascii('This program cannot be run in DOS mode.'),
+  ]),
+});
+files.push({
+  path: 'VIEWER/README.TXT',
+  bytes: ascii('Example DICOM Viewer 3.2\r\nDouble-click VIEWER.EXE to view the images on this disc.\r\n'),
+});
+files.push({
+  path: 'REPORT/BEFUND.PDF',
+  bytes: ascii(
+    '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% Befund für Jörg Müller, geb. 14.03.1962\ntrailer << /Root 1 0 R >>\n%%EOF\n',
+  ),
+});
+files.push({
+  path: 'REPORT/PHOTO001.JPG',
+  bytes: Uint8Array.from([
+    0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9,
+  ]),
+});
+
+// ------------------------------------------------------------------ write
+
+rmSync(OUT, { recursive: true, force: true });
+for (const f of files) {
+  const p = join(OUT, f.path);
+  mkdirSync(dirname(p), { recursive: true });
+  writeFileSync(p, f.bytes);
+}
+writeFileSync(join(OUT, 'index.json'), `${JSON.stringify({ files: files.map((f) => f.path).sort() }, null, 1)}\n`);
+// The sample is generated: keep it out of git without touching the repository's .gitignore.
+writeFileSync(join(OUT, '.gitignore'), '*\n');
+const total = files.reduce((n, f) => n + f.bytes.length, 0);
+console.log(`sample CD: ${files.length} files, ${(total / 1024 / 1024).toFixed(1)} MB in ${OUT}`);

@@ -1,0 +1,283 @@
+import type { DicomEntry, ProcessResult, ScanResult } from '../../workers/api.ts';
+import type { Plan } from '../deid/anonymize.ts';
+import type { DirectoryEntry } from '../output/dicomdir.ts';
+import { assignFileIds, DICOMDIR_NAME, fileIdPath, pathLeaks } from '../output/naming.ts';
+import type { FileRecord } from '../output/report.ts';
+import type { InstanceInfo } from '../study/InstanceInfo.ts';
+import type { Inventory } from './inventory.ts';
+import type { Pool } from './pool.ts';
+import type { Sink, Written } from './save/sink.ts';
+
+/**
+ * One run: every input file through the worker pool, each output written to the sink as soon
+ * as it arrives (two files per worker in flight, so memory stays bounded), then the DICOMDIR,
+ * then the leak check, which re-reads what was written.
+ */
+
+export interface Progress {
+  phase: 'processing' | 'finishing' | 'checking';
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  /** performance.now() when processing started. */
+  startedAt: number;
+}
+
+export interface LeakCheck {
+  /** Files re-read (outputs and the DICOMDIR). */
+  files: number;
+  /** How many of them contain an identifying string. */
+  leaking: number;
+  /** How many distinct identifying values were searched for. */
+  values: number;
+  /** The strings found, for the message (PHI: shown to the user only). */
+  found: string[];
+  /** Files that could not be re-read. */
+  unreadable: string[];
+}
+
+export interface RunResult {
+  cancelled: boolean;
+  records: FileRecord[];
+  /** Header of each written output by output path (for the report's series section). */
+  outputInfo: Map<string, InstanceInfo>;
+  problems: string[];
+  leak: LeakCheck | undefined;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+export interface RunInput {
+  inventory: Inventory;
+  plan: Plan;
+  sink: Sink;
+  pool: Pool;
+  needles: { values: number; forms: string[] };
+  /** Identity values, kept out of output names. */
+  avoid: string[];
+  signal: AbortSignal;
+  onProgress: (p: Progress) => void;
+}
+
+const SCAN_BATCH = 16;
+/** Files per worker in flight (see the lanes below). */
+const LANES_PER_WORKER = 4;
+/** Input bytes in flight at most, over all workers. */
+const IN_FLIGHT_BYTES = 256 * 1024 * 1024;
+
+export const run = async (r: RunInput): Promise<RunResult> => {
+  const { inventory: inv, sink, pool, signal } = r;
+  const startedAt = new Date();
+  const records: FileRecord[] = [];
+  const problems: string[] = [];
+  const outputInfo = new Map<string, InstanceInfo>();
+  const dirEntries: DirectoryEntry[] = [];
+  const pathOf = (id: number) => inv.files[id]!.path;
+  const sizeOf = (id: number) => inv.files[id]!.file.size;
+
+  // Files that need no engine call: not DICOM, the input's DICOMDIR, unreadable headers.
+  for (const e of inv.skipped)
+    records.push({ status: 'skipped', input: pathOf(e.id), bytes: sizeOf(e.id), what: e.what });
+  for (const e of inv.dicomdirs) {
+    const what = "DICOMDIR: the disc's index, which names the patient; a new one is written for the output";
+    records.push({ status: 'skipped', input: pathOf(e.id), bytes: sizeOf(e.id), what });
+  }
+  for (const e of inv.unreadable) {
+    records.push({ status: 'withheld', input: pathOf(e.id), bytes: sizeOf(e.id), reason: e.reason });
+  }
+
+  // A DICOM File-set holds each instance once: later copies of a SOP Instance UID are not written.
+  const todo: DicomEntry[] = [];
+  const bySop = new Map<string, DicomEntry>();
+  for (const e of inv.dicom) {
+    const first = e.info.sopInstanceUID ? bySop.get(e.info.sopInstanceUID) : undefined;
+    if (!first) {
+      if (e.info.sopInstanceUID) bySop.set(e.info.sopInstanceUID, e);
+      todo.push(e);
+      continue;
+    }
+    const what = `a second copy of ${pathOf(first.id)} (same SOP Instance UID); a DICOM disc holds each image once`;
+    records.push({ status: 'skipped', input: pathOf(e.id), bytes: sizeOf(e.id), what });
+  }
+
+  // Output names come from indexes in the inventory's order and Instance Numbers only, so each
+  // file's name is known before it is processed and it can be streamed out as soon as it is done.
+  const naming = assignFileIds(todo, (e) => e.info, r.avoid);
+  if (!naming.ok) {
+    problems.push(`output names could not be assigned: ${naming.error}`);
+    for (const e of todo) {
+      records.push({
+        status: 'withheld',
+        input: pathOf(e.id),
+        bytes: sizeOf(e.id),
+        reason: 'not written: output names could not be assigned',
+      });
+    }
+    todo.length = 0;
+  }
+
+  await pool.each((api) => api.setPlan('run', r.plan));
+
+  const progress: Progress = {
+    phase: 'processing',
+    filesDone: 0,
+    filesTotal: todo.length,
+    bytesDone: 0,
+    bytesTotal: todo.reduce((n, e) => n + sizeOf(e.id), 0),
+    startedAt: performance.now(),
+  };
+  r.onProgress({ ...progress });
+
+  // Writes are serialised (a zip is one stream) and awaited by the lane that produced them,
+  // which is the backpressure: a slow disk slows the workers instead of filling memory.
+  let writing: Promise<void> = Promise.resolve();
+  const write = (path: string, bytes: Uint8Array, crc: number): Promise<void> => {
+    const w = writing.then(() => sink.write(path, bytes, crc));
+    writing = w.catch(() => undefined);
+    return w;
+  };
+
+  const handle = async (e: DicomEntry, result: ProcessResult): Promise<void> => {
+    const input = pathOf(e.id);
+    const bytes = sizeOf(e.id);
+    if (result.status === 'withheld') {
+      records.push({ status: 'withheld', input, bytes, reason: result.reason });
+      return;
+    }
+    if (result.status === 'skipped') {
+      records.push({ status: 'skipped', input, bytes, what: result.what });
+      return;
+    }
+    const fileId = naming.ok ? naming.fileIds.get(e)! : [];
+    const output = fileIdPath(fileId);
+    const leak = pathLeaks(output, result.identity);
+    if (leak) {
+      records.push({
+        status: 'withheld',
+        input,
+        bytes,
+        reason: `${input}: its output name ${output} would contain part of the patient's identity`,
+      });
+      return;
+    }
+    const outputBytes = result.bytes.length; // the buffer is handed on to the writer
+    try {
+      await write(output, result.bytes, result.crc32);
+    } catch (err) {
+      records.push({
+        status: 'withheld',
+        input,
+        bytes,
+        reason: `${input}: could not be written to ${sink.label} (${(err as Error).message})`,
+      });
+      return;
+    }
+    records.push({
+      status: 'anonymized',
+      input,
+      bytes,
+      output,
+      outputBytes,
+      counts: result.counts,
+      ...(result.notes.length ? { notes: result.notes } : {}),
+    });
+    outputInfo.set(output, result.info);
+    dirEntries.push({ fileId, info: result.info });
+  };
+
+  // Several files per worker in flight, so reading the next file overlaps with cleaning this
+  // one; but never more than IN_FLIGHT_BYTES at once (one file at least), so a CD of huge
+  // multi-frame files cannot fill memory.
+  let next = 0;
+  let inFlightBytes = 0;
+  const gate: (() => void)[] = [];
+  const acquire = async (size: number): Promise<void> => {
+    while (inFlightBytes > 0 && inFlightBytes + size > IN_FLIGHT_BYTES) await new Promise<void>((r) => gate.push(r));
+    inFlightBytes += size;
+  };
+  const release = (size: number): void => {
+    inFlightBytes -= size;
+    for (const wake of gate.splice(0)) wake();
+  };
+  const lane = async (): Promise<void> => {
+    while (next < todo.length && !signal.aborted) {
+      const e = todo[next++]!;
+      const size = sizeOf(e.id);
+      await acquire(size);
+      const ref = { id: e.id, file: inv.files[e.id]!.file, path: pathOf(e.id) };
+      let result: ProcessResult;
+      try {
+        result = await pool.run((api) => api.process(ref));
+      } catch (err) {
+        result = {
+          id: e.id,
+          status: 'withheld',
+          reason: `${ref.path}: the engine stopped (${(err as Error).message})`,
+        };
+      }
+      try {
+        if (signal.aborted) return;
+        await handle(e, result);
+      } finally {
+        release(size);
+      }
+      progress.filesDone++;
+      progress.bytesDone += size;
+      r.onProgress({ ...progress });
+    }
+  };
+  await Promise.all(Array.from({ length: pool.size * LANES_PER_WORKER }, lane));
+  await writing;
+
+  if (signal.aborted) {
+    await sink.abort();
+    return { cancelled: true, records, outputInfo, problems, leak: undefined, startedAt, finishedAt: new Date() };
+  }
+
+  // The new DICOMDIR, from the outputs' own headers.
+  r.onProgress({ ...progress, phase: 'finishing' });
+  if (dirEntries.length) {
+    const dir = await pool.run((api) => api.dicomdir(dirEntries));
+    if (dir.ok) await write(DICOMDIR_NAME, dir.bytes, dir.crc32 ?? 0);
+    else problems.push(`the DICOMDIR could not be written: ${dir.error}`);
+  }
+  await writing;
+  const written = await sink.close();
+
+  r.onProgress({ ...progress, phase: 'checking' });
+  const leak = await leakCheck(written, r.needles, pool, signal);
+  if (signal.aborted) {
+    await sink.abort();
+    return { cancelled: true, records, outputInfo, problems, leak: undefined, startedAt, finishedAt: new Date() };
+  }
+  return { cancelled: false, records, outputInfo, problems, leak, startedAt, finishedAt: new Date() };
+};
+
+/** Re-reads every written file in the workers and counts those holding an identifying string. */
+const leakCheck = async (
+  written: Written[],
+  needles: { values: number; forms: string[] },
+  pool: Pool,
+  signal: AbortSignal,
+): Promise<LeakCheck> => {
+  const results: ScanResult[] = [];
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < written.length && !signal.aborted) {
+      const start = next;
+      next += SCAN_BATCH;
+      const batch = written.slice(start, start + SCAN_BATCH).map((w, i) => ({ id: start + i, blob: w.blob }));
+      results.push(...(await pool.run((api) => api.scan(batch, needles.forms))));
+    }
+  };
+  await Promise.all(Array.from({ length: pool.size }, lane));
+  const leaking = results.filter((s) => s.found.length);
+  return {
+    files: written.length,
+    leaking: leaking.length,
+    values: needles.values,
+    found: [...new Set(leaking.flatMap((s) => s.found))],
+    unreadable: results.filter((s) => s.error).map((s) => `${written[s.id]!.path}: ${s.error}`),
+  };
+};

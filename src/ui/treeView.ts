@@ -1,0 +1,146 @@
+import type { DicomEntry } from '../../workers/api.ts';
+import type { SeriesGroup } from '../study/group.ts';
+import { h, replace } from './dom.ts';
+import { dicomDate, personName, plural } from './format.ts';
+import type { Inventory } from './inventory.ts';
+
+/**
+ * The patient → study → series tree. Every value shown comes from a DICOM header and is
+ * untrusted, so it goes in as text only (see dom.ts).
+ */
+
+export interface TreeHandlers {
+  /** The user typed a pseudonym for a patient (by original Patient ID). */
+  onPseudonym(patientId: string, pseudonym: string): void;
+  /** The user included (or excluded again) a series that may have text in its pixels. */
+  onAllowBurnedIn(seriesUid: string, allowed: boolean): void;
+  /** Open the viewer and tag table for a series. */
+  onPreview(series: SeriesGroup<DicomEntry>): void;
+  /** A place to draw a series' thumbnail, once there is time. */
+  onThumbnail(series: SeriesGroup<DicomEntry>, canvas: HTMLCanvasElement): void;
+}
+
+const seriesItem = (s: SeriesGroup<DicomEntry>, handlers: TreeHandlers, allowed: Set<string>): HTMLLIElement => {
+  const info = s.info;
+  const frames = s.instances.reduce((n, i) => n + Math.max(1, i.info.numberOfFrames ?? 1), 0);
+  const images =
+    frames > s.instances.length
+      ? `${plural(s.instances.length, 'file')}, ${plural(frames, 'image')}`
+      : plural(s.instances.length, 'image');
+  const burned = s.instances.find((i) => i.burnedIn !== 'no')?.burnedIn;
+  const label = `${info.modality || 'Unknown type'} series ${info.seriesNumber ?? ''} ${info.seriesDescription}`.trim();
+  const canvas = h('canvas', { class: 'thumb', width: 64, height: 64, 'aria-hidden': 'true' });
+  const li = h(
+    'li',
+    { class: 'series' },
+    canvas,
+    h(
+      'div',
+      { class: 'series-main' },
+      h('span', { class: 'modality' }, info.modality || '?'),
+      h(
+        'span',
+        { class: 'desc' },
+        info.seriesDescription || `Series ${info.seriesNumber ?? ''}`.trim() || 'No description',
+      ),
+      h(
+        'span',
+        { class: 'meta' },
+        [images, info.studyDate ? dicomDate(info.studyDate) : ''].filter(Boolean).join(' · '),
+      ),
+    ),
+    h(
+      'button',
+      { type: 'button', class: 'button small', 'aria-label': `Preview ${label}`, onclick: () => handlers.onPreview(s) },
+      'Preview',
+    ),
+  );
+  if (burned) {
+    const id = `allow-${s.seriesInstanceUID.replace(/[^0-9A-Za-z]/g, '-')}`;
+    const box = h('input', {
+      type: 'checkbox',
+      id,
+      'data-testid': 'allow-burned-in',
+      onchange: (e: Event) => handlers.onAllowBurnedIn(s.seriesInstanceUID, (e.target as HTMLInputElement).checked),
+    });
+    box.checked = allowed.has(s.seriesInstanceUID);
+    li.append(
+      h(
+        'div',
+        { class: 'warning' },
+        h(
+          'p',
+          {},
+          burned === 'yes'
+            ? 'This series has text burned into the image (it says so itself). It will be held back.'
+            : 'This series may have text burned into the image (a screenshot or ultrasound). It will be held back.',
+        ),
+        h(
+          'p',
+          {},
+          box,
+          h('label', { for: id }, ' Include it anyway: I have looked, and there is no name or date in the picture.'),
+        ),
+      ),
+    );
+  }
+  handlers.onThumbnail(s, canvas);
+  return li;
+};
+
+/** Renders the tree into `el`. */
+export const renderTree = (
+  el: HTMLElement,
+  inv: Inventory,
+  handlers: TreeHandlers,
+  state: { pseudonyms: Map<string, string>; allowed: Set<string> },
+): void => {
+  replace(
+    el,
+    ...inv.tree.map((p, pi) => {
+      const info = p.info;
+      const inputId = `pseudonym-${pi}`;
+      const input = h('input', {
+        id: inputId,
+        type: 'text',
+        maxlength: 64,
+        autocomplete: 'off',
+        spellcheck: 'false',
+        placeholder: 'automatic, e.g. VEIL-7Q2M9K4D',
+        'data-testid': 'pseudonym',
+        oninput: (e: Event) => handlers.onPseudonym(info.patientId, (e.target as HTMLInputElement).value),
+      });
+      input.value = state.pseudonyms.get(info.patientId) ?? '';
+      const meta = [
+        info.patientId ? `ID ${info.patientId}` : 'no patient ID',
+        info.patientBirthDate ? `born ${dicomDate(info.patientBirthDate)}` : '',
+        info.patientSex ? `sex ${info.patientSex}` : '',
+      ].filter(Boolean);
+      return h(
+        'section',
+        { class: 'patient', 'aria-labelledby': `patient-${pi}` },
+        h('h3', { id: `patient-${pi}` }, `Patient: ${personName(info.patientName) || '(no name)'}`),
+        h('p', { class: 'meta' }, meta.join(' · ')),
+        h('p', { class: 'pseudonym' }, h('label', { for: inputId }, 'Pseudonym for this patient (optional) '), input),
+        h(
+          'ul',
+          { class: 'studies' },
+          ...p.studies.map((st) =>
+            h(
+              'li',
+              { class: 'study' },
+              h(
+                'h4',
+                {},
+                [st.info.studyDate ? dicomDate(st.info.studyDate) : 'Undated study', st.info.studyDescription]
+                  .filter(Boolean)
+                  .join(' — '),
+              ),
+              h('ul', { class: 'series-list' }, ...st.series.map((s) => seriesItem(s, handlers, state.allowed))),
+            ),
+          ),
+        ),
+      );
+    }),
+  );
+};

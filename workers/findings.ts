@@ -1,0 +1,131 @@
+import { nameParts } from '../src/deid/handlers/PersonName.ts';
+import { IdentityMatcher } from '../src/deid/handlers/Text.ts';
+import { dateForms } from '../src/deid/Identity.ts';
+import { decodeText } from '../src/dicom/charset.ts';
+import type { Dataset, Element } from '../src/dicom/Dataset.ts';
+import { isPrivate, type Tag } from '../src/dicom/tag.ts';
+import { STRING } from '../src/dicom/VR.ts';
+import { charsetOf, stringOf } from '../src/dicom/values.ts';
+import type { IdentityHit, IdentityKind } from './api.ts';
+
+/**
+ * What identifies the person in one file's header, counted the way the findings summary reports
+ * it: each identifying value, and how many elements (at any depth, private ones included)
+ * mention it. Works on headers only, so the inventory can afford it for every file.
+ */
+
+const KINDS = new Map<Tag, IdentityKind>([
+  [0x00100010, 'name'], // Patient's Name
+  [0x00101001, 'name'], // Other Patient Names
+  [0x00101005, 'name'], // Patient's Birth Name
+  [0x00101060, 'name'], // Patient's Mother's Birth Name
+  [0x00100020, 'id'], // Patient ID
+  [0x00101000, 'id'], // Other Patient IDs
+  [0x00100030, 'birthDate'],
+  [0x00101040, 'address'],
+  [0x00102154, 'phone'],
+  [0x00080080, 'institution'],
+  [0x00080081, 'institutionAddress'],
+  [0x00080090, 'staff'], // Referring Physician's Name
+  [0x00081050, 'staff'], // Performing Physician's Name
+  [0x00081060, 'staff'], // Name of Physician(s) Reading Study
+  [0x00081070, 'staff'], // Operators' Name
+  [0x00321032, 'staff'], // Requesting Physician
+  [0x00080050, 'accession'],
+]);
+
+/** Private values larger than this are binary blobs, not text worth searching. */
+const MAX_PRIVATE_TEXT = 64 * 1024;
+
+/** Strings too short or too common to search for without flagging half the header. */
+const useful = (s: string): boolean => {
+  const t = s.trim();
+  if (/[^\x00-\x7f]/.test(t)) return t.length >= 2;
+  return t.length >= 3 && !/^\d{1,3}$/.test(t);
+};
+
+/** The strings to search for a value of this kind. */
+export const formsOf = (kind: IdentityKind, value: string): string[] => {
+  switch (kind) {
+    case 'name':
+    case 'staff':
+      return nameParts(value).filter(useful);
+    case 'birthDate':
+      return dateForms(value);
+    case 'address':
+    case 'institutionAddress':
+      return [value, ...value.split(/[,^\r\n]+/).map((p) => p.trim())].filter(useful);
+    default:
+      return useful(value) ? [value] : [];
+  }
+};
+
+interface Visit {
+  e: Element;
+  text: string;
+}
+
+/** Every element holding text, with its decoded text, at any nesting depth. */
+const texts = (ds: Dataset, inherited: string, out: Visit[]): Visit[] => {
+  const cs = charsetOf(ds, inherited);
+  for (const e of ds.elements()) {
+    if (e.items) {
+      for (const item of e.items) texts(item, cs, out);
+      continue;
+    }
+    if (!e.value || e.tag === 0x7fe00010) continue;
+    if (STRING.has(e.vr)) out.push({ e, text: decodeText(e.value, e.vr, cs) });
+    // Private OB/UN values often hide plain text (vendor headers carrying the name; any private
+    // element read as Implicit VR is UN), in the data set's character set.
+    else if (isPrivate(e.tag) && e.value.length <= MAX_PRIVATE_TEXT && (e.vr === 'UN' || e.vr === 'OB')) {
+      out.push({ e, text: decodeText(e.value, 'LO', cs || 'ISO_IR 100') });
+    }
+  }
+  return out;
+};
+
+/** The identifying values of a data set and where they are mentioned. */
+export const identityHits = (ds: Dataset): IdentityHit[] => {
+  const visits = texts(ds, '', []);
+  const found = new Map<string, IdentityHit>();
+  for (const { e, text } of visits) {
+    const kind = KINDS.get(e.tag);
+    if (!kind) continue;
+    for (const raw of text.split('\\')) {
+      const value = raw.replace(/[\0 ]+$/, '').trim();
+      const forms = value ? formsOf(kind, value) : [];
+      const k = `${kind}\0${value.toUpperCase()}`;
+      if (forms.length && !found.has(k)) found.set(k, { kind, value, places: 0, privatePlaces: 0, forms });
+    }
+  }
+  if (!found.size) return [];
+
+  // Which values each searchable form stands for (a family name may belong to two values).
+  const byForm = new Map<string, IdentityHit[]>();
+  for (const hit of found.values()) {
+    for (const f of hit.forms) {
+      const list = byForm.get(f.toUpperCase()) ?? [];
+      list.push(hit);
+      byForm.set(f.toUpperCase(), list);
+    }
+  }
+  const matcher = new IdentityMatcher([...byForm.keys()]);
+  for (const { e, text } of visits) {
+    const hits = new Set<IdentityHit>();
+    for (const m of matcher.find(text)) for (const h of byForm.get(m.toUpperCase()) ?? []) hits.add(h);
+    for (const h of hits) {
+      h.places++;
+      if (isPrivate(e.tag)) h.privatePlaces++;
+    }
+  }
+  return [...found.values()];
+};
+
+/** Body part, protocol and descriptions in one upper-case string, for the face hint. */
+export const anatomyOf = (ds: Dataset): string => {
+  const cs = charsetOf(ds);
+  return [0x00180015, 0x00181030, 0x00081030, 0x0008103e]
+    .map((t) => stringOf(ds.get(t), cs) ?? '')
+    .join(' ')
+    .toUpperCase();
+};
