@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One-time setup on Debian: the system tools the tests use as independent judges
-# (dcmtk's dcmdump, dicom3tools' dciodvfy, pydicom, Chromium), Node packages, and the
+# (dcmtk's dcmdump, dicom3tools' dciodvfy, pydicom) and Chromium, Node packages, and the
 # real DICOM test files shipped in Debian's python3-pydicom package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,8 @@ command -v dcmdump >/dev/null || need+=(dcmtk)
 command -v dciodvfy >/dev/null || need+=(dicom3tools)
 # Debian's own python3 (a pyenv shim on PATH may not see Debian's packages).
 /usr/bin/python3 -c 'import pydicom' 2>/dev/null || need+=(python3-pydicom)
+# The end-to-end tests drive Debian's Chromium (Playwright's own browser download is not used).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if ((${#need[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
