@@ -22,6 +22,8 @@ export interface CliArgs {
   /** Worker threads; default os.availableParallelism(). */
   workers?: number;
   quiet: boolean;
+  /** Print where the time went (start-up, de-identification, finishing) on stderr. */
+  timing: boolean;
 }
 
 export type Parsed = { kind: 'run'; args: CliArgs } | { kind: 'help' } | { kind: 'error'; message: string };
@@ -56,6 +58,7 @@ export const parseArgs = (argv: readonly string[], defaultKey: string): Parsed =
   let keyFile = defaultKey;
   let force = false;
   let quiet = false;
+  let timing = false;
   let workers: number | undefined;
 
   for (let i = 0; i < argv.length; i++) {
@@ -125,6 +128,9 @@ export const parseArgs = (argv: readonly string[], defaultKey: string): Parsed =
       case 'quiet':
         quiet = true;
         break;
+      case 'timing':
+        timing = true;
+        break;
       default:
         return { kind: 'error', message: `unknown option --${name} (see --help)` };
     }
@@ -151,6 +157,7 @@ export const parseArgs = (argv: readonly string[], defaultKey: string): Parsed =
       allowBurnedIn,
       force,
       quiet,
+      timing,
       ...(workers === undefined ? {} : { workers }),
     },
   };
@@ -194,6 +201,7 @@ Running:
   --force                  write into a non-empty output folder (replaces its DICOM/ and DICOMDIR)
   --workers <n>            worker threads (default: one per CPU)
   --quiet                  no progress on stderr
+  --timing                 say on stderr where the time went (start-up, de-identification, finishing)
   --help                   this text
 
 Exit status: 0 every DICOM file was de-identified; 1 some file was withheld (see the report);

@@ -20,7 +20,8 @@ import type { RunReport } from '../output/report.ts';
 
 /**
  * End to end: a small "patient CD" with PHI in its folder names, run through the real CLI as a
- * child process (`node --import tsx src/cli/main.ts`, as `npm run cli` does).
+ * child process: from the TypeScript sources (`node --import tsx src/cli/main.ts`), and once as
+ * `npm run cli` runs it (the command in package.json: scripts/cli.mjs and the esbuild bundle).
  */
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -156,6 +157,22 @@ describe('veil CLI, end to end', () => {
       expect(getString(r.value.dataset, 0x00100010) ?? '').not.toMatch(/MUELLER|JOERG/i);
       expect(getString(r.value.dataset, 0x00100020) ?? '').not.toContain('MJ-4711');
     }
+  });
+
+  it('does the same when run as `npm run cli` runs it: from the bundle scripts/cli.mjs builds', () => {
+    const out = join(tmp, 'out-bundle');
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const [node, ...command] = pkg.scripts.cli!.split(/\s+/);
+    expect(node).toBe('node');
+    const r = spawnSync(process.execPath, [...command, input, out, '--key', key, '--quiet', '--timing'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toMatch(/veil: timing: startup [\d.]+ s .* total [\d.]+ s/);
+    expect(r.status).toBe(status);
+    expect(walkFiles(out).map((p) => relative(out, p))).toEqual(walkFiles(output).map((p) => relative(output, p)));
+    const again = JSON.parse(readFileSync(`${out}.report.json`, 'utf8')) as RunReport;
+    expect(again.counts).toEqual(report.counts);
   });
 
   it('gives the same names on a rerun with the same key (--force)', () => {

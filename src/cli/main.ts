@@ -20,6 +20,14 @@ const main = async (): Promise<number> => {
   });
 };
 
+// A reader that went away (`… | head`) is not an error worth a stack trace; the work itself and
+// the report are unaffected.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 main().then(
   (code) => {
     process.exitCode = code;

@@ -18,9 +18,10 @@ interface Slot {
 }
 
 /**
- * A fixed-size pool of worker threads, started lazily. Each job goes to the worker with the
- * fewest jobs queued, so with two jobs per worker in flight the next file is already waiting
- * when a worker finishes. A worker that dies takes only its own jobs with it, and is replaced.
+ * A fixed-size pool of worker threads, started on first use or by start(). Each job goes to the
+ * worker with the fewest jobs queued, so with two jobs per worker in flight the next file is
+ * already waiting when a worker finishes. A worker that dies takes only its own jobs with it, and
+ * is replaced.
  */
 export class WorkerPool {
   private readonly slots: Slot[] = [];
@@ -31,14 +32,22 @@ export class WorkerPool {
     private readonly setup: WorkerSetup,
   ) {}
 
-  /** De-identifies one file; the buffer is transferred (unusable here afterwards). */
-  run(name: string, buffer: ArrayBuffer): Promise<Reply> {
+  /**
+   * Starts up to `n` workers now (never more than the pool's size), so that their start-up, which
+   * loads the whole engine, overlaps the main thread's own preparations.
+   */
+  start(n: number): void {
+    while (this.slots.length < Math.min(n, this.size)) this.spawn();
+  }
+
+  /** Runs one job: the worker reads the input and writes the output itself; only metadata returns. */
+  run(task: Omit<Job, 'id'>): Promise<Reply> {
     const slot = this.pick();
     const id = this.nextId++;
     return new Promise<Reply>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      const job: Job = { id, name, buffer };
-      slot.worker.postMessage(job, [buffer]);
+      const job: Job = { id, ...task };
+      slot.worker.postMessage(job);
     });
   }
 
@@ -59,7 +68,8 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const start = workerStart();
-    const worker = new Worker(start.script, { eval: start.eval, workerData: this.setup, execArgv: start.execArgv });
+    const { script, ...options } = start;
+    const worker = new Worker(script, { ...options, workerData: this.setup });
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (reply: Reply) => {
       const p = slot.pending.get(reply.id);
@@ -86,14 +96,16 @@ export class WorkerPool {
 }
 
 /**
- * How to start a worker. A built .js CLI starts worker.js directly. Under tsx (`npm run cli`)
- * the worker is TypeScript, and on Node 20 tsx registers its loader on the main thread only, so
+ * How to start a worker. The bundle (`npm run cli`, scripts/cli.mjs) starts worker.js beside it.
+ * Under tsx (the tests: `node --import tsx src/cli/main.ts`) the worker is TypeScript, and on Node 20 tsx registers its loader on the main thread only, so
  * a tiny JS bootstrap registers it in the worker and then imports worker.ts. tsx's own flags are
  * dropped from the worker's execArgv (they do nothing there); other Node flags are kept.
  */
-const workerStart = (): { script: string | URL; eval: boolean; execArgv: string[] } => {
+const workerStart = (): { script: string | URL; eval: boolean; execArgv?: string[] } => {
   const url = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
-  if (!import.meta.url.endsWith('.ts')) return { script: url, eval: false, execArgv: process.execArgv };
+  // Left unset, execArgv is inherited, minus the flags a worker cannot take (--trace-gc…), which
+  // would make passing process.execArgv explicitly fail.
+  if (!import.meta.url.endsWith('.ts')) return { script: url, eval: false };
   const api = import.meta.resolve('tsx/esm/api');
   const script = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });`;
   const execArgv: string[] = [];

@@ -3,28 +3,39 @@ import type { ActionCounts } from '../deid/Outcome.ts';
 import type { InstanceInfo } from '../study/InstanceInfo.ts';
 
 /**
- * Messages between the CLI's main thread and its workers. File bytes travel as transferred
- * ArrayBuffers (moved, not copied, and never JSON); everything else is small.
+ * Messages between the CLI's main thread and its workers. File bytes never cross: a job names
+ * the input file and where to write the output, the worker does the reading and writing itself,
+ * and only small metadata comes back. So the main thread never waits on file I/O and no buffer
+ * is ever copied or transferred between threads.
  */
 
 /** Sent once, as workerData. */
 export interface WorkerSetup {
   plan: Plan;
+  /**
+   * The staging folder. Each worker writes into a subfolder of its own, as creating files in
+   * one folder from two threads at once makes them wait on each other (the folder's lock).
+   */
+  stageDir: string;
 }
 
-/** One file to de-identify. `buffer` is transferred and holds exactly the file. */
+/** One input file to classify and, if it is DICOM, de-identify. */
 export interface Job {
   id: number;
-  /** Used in messages only. */
+  /** The input's path relative to the input folder: used in messages only. */
   name: string;
-  buffer: ArrayBuffer;
+  /** Where to read the input. */
+  path: string;
 }
 
-/** What became of a job. For `anonymized`, `buffer` is transferred back and holds exactly the output. */
-export type Reply = { id: number } & (
+/** What became of one input file. `anonymized` means the output is complete at `stagePath`. */
+export type JobResult =
   | {
       status: 'anonymized';
-      buffer: ArrayBuffer;
+      /** Where the output was written, in the staging folder; its final name comes later. */
+      stagePath: string;
+      /** Size of the written output. */
+      outputBytes: number;
       /** The output's header, as the engine re-read it from the output bytes. */
       info: InstanceInfo;
       /** Identity strings found in the input (names, IDs…), to check output paths against. */
@@ -33,5 +44,14 @@ export type Reply = { id: number } & (
       notes: string[];
     }
   | { status: 'withheld'; reason: string; original?: InstanceInfo }
-  | { status: 'skipped'; what: string }
-);
+  | { status: 'skipped'; what: string };
+
+/** Milliseconds a job spent reading its input, in the engine, and writing its output. */
+export interface Spent {
+  read: number;
+  engine: number;
+  write: number;
+}
+
+/** The answer to job `id`, with where its time went (for --timing; three clock reads a file). */
+export type Reply = { id: number; spent: Spent } & JobResult;

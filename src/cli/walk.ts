@@ -12,6 +12,9 @@ export type InputEntry =
   | { kind: 'file'; path: string; rel: string; size: number }
   | { kind: 'not-followed'; path: string; rel: string; what: string };
 
+/** A regular file of the input tree. */
+export type InputFile = Extract<InputEntry, { kind: 'file' }>;
+
 /** Walks a folder (or takes a single file), in sorted order so runs are reproducible. */
 export const walkInput = (root: string): InputEntry[] => {
   const top = statSync(root);

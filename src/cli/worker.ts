@@ -1,48 +1,29 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { anonymize } from '../deid/anonymize.ts';
-import type { Outcome } from '../deid/Outcome.ts';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { runJob } from './job.ts';
 import type { Job, Reply, WorkerSetup } from './protocol.ts';
 
 /**
- * A CLI worker thread, thin on purpose: the same engine call as the app's Web Worker
- * (`anonymize`, which reads, de-identifies, writes, re-reads and verifies), with the output bytes
- * transferred back, not copied.
+ * A CLI worker thread, thin on purpose: each job names a file, `runJob` reads, de-identifies and
+ * writes it, and only the small result goes back to the main thread. Outputs go to this worker's
+ * own staging subfolder, named by job id (unique in the run).
  */
-const { plan } = workerData as WorkerSetup;
+const { plan, stageDir } = workerData as WorkerSetup;
+const ownDir = join(stageDir, `w${threadId}`);
+let ownDirMade = false;
 
-const handle = (job: Job): { reply: Reply; transfer: ArrayBuffer[] } => {
-  const { id, name } = job;
-  let outcome: Outcome;
-  try {
-    outcome = anonymize(new Uint8Array(job.buffer), plan, name);
-  } catch (e) {
-    // anonymize promises not to throw; if it does, the file is withheld, not lost.
-    outcome = { status: 'withheld', reason: `${name}: internal error (${(e as Error)?.message ?? e})` };
+parentPort!.on('message', ({ id, ...job }: Job) => {
+  if (!ownDirMade) {
+    // Made on first use, not at start-up: the main thread creates the staging folder meanwhile.
+    // Should it fail, writing the output fails too, and says why.
+    try {
+      mkdirSync(ownDir, { recursive: true });
+      ownDirMade = true;
+    } catch {}
   }
-  if (outcome.status === 'withheld') {
-    const { reason, original } = outcome;
-    return { reply: { id, status: 'withheld', reason, ...(original ? { original } : {}) }, transfer: [] };
-  }
-  if (outcome.status === 'skipped') return { reply: { id, status: 'skipped', what: outcome.what }, transfer: [] };
-  const b = outcome.bytes;
-  // Transfer exactly the output: copy only if it is a view into a larger buffer.
-  const whole = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer;
-  const buffer = whole ? (b.buffer as ArrayBuffer) : b.slice().buffer;
-  // Older engines had no identity field: treat it as none.
-  const identity = (outcome as { identity?: unknown }).identity;
-  const reply: Reply = {
-    id,
-    status: 'anonymized',
-    buffer,
-    info: outcome.info,
-    identity: Array.isArray(identity) ? identity.filter((s): s is string => typeof s === 'string') : [],
-    counts: outcome.counts,
-    notes: outcome.notes,
-  };
-  return { reply, transfer: [buffer] };
-};
-
-parentPort!.on('message', (job: Job) => {
-  const { reply, transfer } = handle(job);
-  parentPort!.postMessage(reply, transfer);
+  const spent = { read: 0, engine: 0, write: 0 };
+  const result = runJob({ ...job, stagePath: join(ownDir, String(id).padStart(8, '0')) }, plan, spent);
+  const reply: Reply = { id, spent, ...result };
+  parentPort!.postMessage(reply);
 });
