@@ -30,21 +30,28 @@ const MIN_BINARY_MATCH = 5;
 const LATIN1 = new TextDecoder('latin1');
 const UTF8 = new TextDecoder('utf-8');
 
+/** Where an element sits: the tags and item numbers leading to it. Made into words only when needed. */
+export type Path = readonly (number | string)[];
+
+/** "(0040,A730)[1] > (0040,A160)": a path in the words of a report. */
+export const describePath = (path: Path): string =>
+  path.map((p, i) => (typeof p === 'string' ? p : `${i ? ' > ' : ''}${formatTag(p)}`)).join('');
+
 /**
  * Walks a data set and calls `visit` for every element with the character set in force there
- * (items may declare their own, PS3.5 §6.1.2.5.3) and a readable path for messages.
+ * (items may declare their own, PS3.5 §6.1.2.5.3) and its path.
  */
 export const visitElements = (
   ds: Dataset,
-  visit: (e: Element, owner: Dataset, charset: string, path: string) => void,
+  visit: (e: Element, owner: Dataset, charset: string, path: Path) => void,
   charset = '',
-  path = '',
+  path: Path = [],
 ): void => {
   const cs = charsetOf(ds, charset);
   for (const e of ds.elements()) {
-    const here = path ? `${path} > ${formatTag(e.tag)}` : formatTag(e.tag);
+    const here = [...path, e.tag];
     visit(e, ds, cs, here);
-    for (const [i, item] of (e.items ?? []).entries()) visitElements(item, visit, cs, `${here}[${i + 1}]`);
+    for (const [i, item] of (e.items ?? []).entries()) visitElements(item, visit, cs, [...here, `[${i + 1}]`]);
   }
 };
 
@@ -67,7 +74,7 @@ export const scanForLeaks = (ds: Dataset, matcher: IdentityMatcher, fix: boolean
         owner.set(stringElement(e.tag, CLEANED, e.vr));
         return;
       }
-      leaks.push({ where: path, found: found[0]! });
+      leaks.push({ where: describePath(path), found: found[0]! });
       return;
     }
     if (e.vr === 'OB' || e.vr === 'UN' || e.vr === 'OW') {
@@ -75,7 +82,7 @@ export const scanForLeaks = (ds: Dataset, matcher: IdentityMatcher, fix: boolean
       // Private blobs hold text in whatever encoding their vendor chose: try Latin-1 and UTF-8.
       const text = `${LATIN1.decode(e.value)}\n${UTF8.decode(e.value)}`;
       const found = matcher.find(text).filter((s) => s.length >= MIN_BINARY_MATCH);
-      if (found.length) leaks.push({ where: path, found: found[0]! });
+      if (found.length) leaks.push({ where: describePath(path), found: found[0]! });
     }
   });
   return leaks;

@@ -7,7 +7,7 @@ import { pseudonymFor } from './deidentify.ts';
 import type { Pseudonym } from './handlers/PersonName.ts';
 import type { IdentityMatcher } from './handlers/Text.ts';
 import { CLASS_UID_TAGS, isWellKnownUid } from './handlers/UID.ts';
-import { scanForLeaks, visitElements } from './LeakScan.ts';
+import { describePath, scanForLeaks, visitElements } from './LeakScan.ts';
 import type { Context } from './profile/conformance.ts';
 import type { Profile } from './profile/Profile.ts';
 import { isSafePrivate } from './profile/safePrivate.ts';
@@ -60,7 +60,7 @@ const originalUidIn = (ds: Dataset, x: Expectations): string | undefined => {
     // Class UIDs (a vendor's private SOP Class) legitimately survive; instance UIDs may not.
     if (found || e.vr !== 'UI' || CLASS_UID_TAGS.has(e.tag)) return;
     const hit = (stringOf(e) ?? '').split('\\').find((u) => x.originalUids.has(u.trim()));
-    if (hit) found = `original UID ${hit.trim()} is still in ${path}`;
+    if (hit) found = `original UID ${hit.trim()} is still in ${describePath(path)}`;
   });
   return found;
 };

@@ -40,6 +40,18 @@ const profileFor = (o: ProfileOptions): Profile => {
   return p;
 };
 
+// Files of one patient share their identity strings: compiling the matcher once per patient, not
+// per file, matters on a CD of thousands of slices.
+let lastMatcher: IdentityMatcher | undefined;
+const matcherFor = (identity: string[]): IdentityMatcher => {
+  const same =
+    lastMatcher &&
+    lastMatcher.strings.length === identity.length &&
+    lastMatcher.strings.every((s, i) => s === identity[i]);
+  if (!same) lastMatcher = new IdentityMatcher(identity);
+  return lastMatcher!;
+};
+
 /**
  * De-identifies one file: read, apply the PS3.15 profile, write, re-read and verify.
  * `name` is only used in messages. Never throws: every failure becomes a Withheld outcome.
@@ -76,7 +88,7 @@ const run = (bytes: Uint8Array, plan: Plan, name: string): Outcome => {
 
   const profile = profileFor(plan.options);
   const identity = [...identityStrings(dataset, plan.options), ...(plan.extraIdentity ?? [])];
-  const matcher = new IdentityMatcher(identity);
+  const matcher = matcherFor(identity);
   const who = patientIdentity(dataset);
   const typed = plan.pseudonyms?.[original.patientId];
   const pseudonym = typed ? typedPseudonym(typed) : patientPseudonym(plan.key, who);

@@ -36,11 +36,9 @@ const isAscii = (b: Uint8Array): boolean => {
   return true;
 };
 
-const ascii = (b: Uint8Array): string => {
-  let s = '';
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
-  return s;
-};
+const LATIN1 = new TextDecoder('latin1');
+// Native decoding; for bytes below 0x80 Latin-1 and ASCII are the same characters.
+const ascii = (b: Uint8Array): string => (b.length < 16 ? String.fromCharCode(...b) : LATIN1.decode(b));
 
 /** A file declares one or two values, and every element decoded asks again: remember them. */
 const normalized = new Map<string, string>();

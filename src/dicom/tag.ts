@@ -30,6 +30,8 @@ export const formatTag = (t: Tag): string => `(${hex4(groupOf(t))},${hex4(elemen
 
 /** Parses "(0010,0010)", "00100010" or dicom-parser's "x00100010". */
 export const parseTag = (s: string): Tag => {
+  // dicom-parser's own form, once per element read: the fast path.
+  if (s.length === 9 && s.charCodeAt(0) === 0x78) return Number.parseInt(s.slice(1), 16) >>> 0;
   const h = s.replace(/[^0-9a-fA-F]/g, '').slice(-8);
   return Number.parseInt(h, 16) >>> 0;
 };
