@@ -22,6 +22,8 @@ export interface Element {
  */
 export class Dataset {
   private readonly map = new Map<Tag, Element>();
+  /** The sorted order, kept until the next change: walkers ask for it many times per file. */
+  private sorted: readonly Element[] | undefined;
 
   constructor(elements: Iterable<Element> = []) {
     for (const e of elements) this.map.set(e.tag, e);
@@ -39,17 +41,21 @@ export class Dataset {
 
   /** Adds or replaces an element. */
   set(e: Element): void {
+    if (this.map.get(e.tag) === undefined) this.sorted = undefined;
+    else if (this.sorted) this.sorted = this.sorted.map((x) => (x.tag === e.tag ? e : x));
     this.map.set(e.tag, e);
   }
 
   /** Removes an element; returns whether it was there. */
   delete(t: Tag): boolean {
+    this.sorted = undefined;
     return this.map.delete(t);
   }
 
-  /** Elements in ascending tag order (the order they must be written in). */
-  elements(): Element[] {
-    return [...this.map.values()].sort((a, b) => a.tag - b.tag);
+  /** Elements in ascending tag order (the order they must be written in). A snapshot: later changes don't alter it. */
+  elements(): readonly Element[] {
+    this.sorted ??= [...this.map.values()].sort((a, b) => a.tag - b.tag);
+    return this.sorted;
   }
 
   /** Number of elements at this level. */

@@ -48,10 +48,14 @@ export class IdentityMatcher {
   /** The identity strings that occur in a text (case-insensitive). */
   find(text: string): string[] {
     if (!this.re || !text) return [];
-    // Most values hold none: a plain substring test first keeps the scan cheap on big batches.
-    const lower = text.toLowerCase();
-    if (!this.lower.some((s) => lower.includes(s))) return [];
+    if (!this.mayContain(text)) return [];
     return [...text.matchAll(this.re)].map((m) => m[0]);
+  }
+
+  /** A plain substring test: most values hold no identity string, and this is cheap. */
+  private mayContain(text: string): boolean {
+    const lower = text.toLowerCase();
+    return this.lower.some((s) => lower.includes(s));
   }
 
   /**
@@ -59,8 +63,9 @@ export class IdentityMatcher {
    * nothing else becomes a plain dummy rather than empty: the attribute may be Type 1.
    */
   clean(text: string): string {
-    let out = this.re ? text.replace(this.re, '') : text;
-    out = out.replace(DATE_LIKE, '').replace(PHONE_LIKE, '');
+    let out = this.re && this.mayContain(text) ? text.replace(this.re, '') : text;
+    // Every date and phone pattern has a digit: most descriptors have none and skip both.
+    if (/\d/.test(out)) out = out.replace(DATE_LIKE, '').replace(PHONE_LIKE, '');
     out = out
       .replace(/[ \t]{2,}/g, ' ')
       .replace(/\^{2,}/g, '^')
