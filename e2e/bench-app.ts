@@ -16,20 +16,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { BENCH_SPEC, generateBench } from '../scripts/generate-bench.ts';
+import { CHROMIUM } from './chromium.ts';
 import { writeCd } from './make.ts';
 
 const REPO = join(import.meta.dirname, '..');
 const CACHE = join(REPO, '.cache', 'bench-app');
 const PORT = 4179;
 const INVENTORY_FILES = 5000;
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** The 5,000-file folder, generated once. */
 const inventoryInput = (): string => {
@@ -119,8 +112,7 @@ const main = async () => {
     const dir = mkdtempSync(join(tmpdir(), 'veil-bench-profile-'));
     profiles.push(dir);
     const context = await chromium.launchPersistentContext(dir, {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ARGS,
+      ...CHROMIUM,
       acceptDownloads: true,
     });
     const page = await context.newPage();

@@ -1,3 +1,5 @@
+import { formatBytes } from '../dicom/ReadError.ts';
+
 /** Numbers, sizes, times and DICOM dates in plain words, always in the same (English) style. */
 
 /** 1204 -> "1,204". */
@@ -6,17 +8,8 @@ export const count = (n: number): string => n.toLocaleString('en');
 /** "1 file", "3 files". */
 export const plural = (n: number, one: string, many = `${one}s`): string => `${count(n)} ${n === 1 ? one : many}`;
 
-/** Bytes to "512 KB", "1.2 GB". */
-export const bytes = (n: number): string => {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n} bytes` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-};
+/** Bytes to "512 KB", "1.2 GB": the engine's wording, so messages and the page agree. */
+export const bytes = formatBytes;
 
 /** Seconds to "about 12 s", "about 3 min". */
 export const duration = (s: number): string => {
