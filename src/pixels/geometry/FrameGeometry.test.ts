@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nearestFrame, patientToPixel, pixelToPatient } from './FrameGeometry.ts';
 import { AXIAL, CORONAL, close, framesOf, rotateOrientation, sliceHeader } from './testSeries.ts';
+import { formatNumber } from './vec3.ts';
 
 describe('pixelToPatient (PS3.3 Equation C.7.6.2.1-1)', () => {
   // Non-square pixels: rows 0.5 mm apart, columns 0.8 mm apart.
@@ -57,5 +58,14 @@ describe('nearestFrame', () => {
     const nearAxial = nearestFrame(frames, [0, 10, 6]);
     expect(nearAxial?.index).toBe(1);
     expect(nearAxial?.distance).toBeCloseTo(1, 9);
+  });
+});
+
+describe('formatNumber', () => {
+  it('keeps the zeros of whole numbers and drops trailing decimals', () => {
+    expect(formatNumber(2690, 0)).toBe('2690');
+    expect(formatNumber(10, 0)).toBe('10');
+    expect(formatNumber(2.5, 2)).toBe('2.5');
+    expect(formatNumber(-0.001, 1)).toBe('0');
   });
 });

@@ -49,6 +49,7 @@ export const formatVec3 = (a: Vec3): string => `(${a.map((x) => formatNumber(x, 
 
 /** A number for messages: rounded to `decimals`, no trailing zeros, no "-0". */
 export const formatNumber = (x: number, decimals = 1): string => {
-  const s = x.toFixed(decimals).replace(/\.?0+$/, '');
+  // Trailing zeros go only after a decimal point: 2690 stays 2690, 2.50 becomes 2.5.
+  const s = decimals > 0 ? x.toFixed(decimals).replace(/\.?0+$/, '') : x.toFixed(0);
   return s === '-0' ? '0' : s;
 };
