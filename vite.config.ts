@@ -40,7 +40,7 @@ export default defineConfig({
       },
       workbox: {
         // Sample files have no extension (like a real CD), so match everything under sample/.
-        globPatterns: ['**/*.{js,css,html,svg,png,json}', 'sample/**/*'],
+        globPatterns: ['**/*.{js,css,html,svg,png,json,wasm}', 'sample/**/*'],
         globIgnores: ['**/*.map', 'sample/.gitignore'],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         navigateFallback: 'index.html',

@@ -1,5 +1,8 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { loadSample, openApp } from './helpers.ts';
+import { loadFolder, loadSample, openApp } from './helpers.ts';
 
 /** The viewer and the tag table: before and after on the same slice, colour-coded and searchable. */
 test('preview: slices, window presets, before/after, and the tag table with search', async ({ page }) => {
@@ -32,4 +35,47 @@ test('preview: slices, window presets, before/after, and the tag table with sear
   await expect(page.locator('#preview')).toContainText('will be held back');
   await page.getByTestId('preview-after').check();
   await expect(page.locator('.viewer-message')).toContainText('Not written');
+});
+
+/**
+ * Compressed series preview like native ones: the worker decodes JPEG-LS and JPEG 2000 with the
+ * WebAssembly codecs, fetched from the app's own origin when first needed (the CSP allows no other).
+ */
+test('preview: compressed series (JPEG-LS, JPEG 2000) show their pixels', async ({ page, baseURL }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'veil-e2e-codecs-'));
+  const from = join(import.meta.dirname, '..', '.cache', 'pydicom', 'test_files');
+  copyFileSync(join(from, 'MR_small_jpeg_ls_lossless.dcm'), join(dir, 'IM1')); // MR series 1, JPEG-LS Lossless
+  copyFileSync(join(from, '693_J2KI.dcm'), join(dir, 'IM2')); // CT series 2, JPEG 2000 (lossy)
+  const wasm: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('.wasm')) wasm.push(r.url());
+  });
+  try {
+    await openApp(page);
+    await loadFolder(page, dir);
+    for (const [series, label] of [
+      [/Preview MR series 1/, 'JPEG-LS'],
+      [/Preview CT series 2 5\/5mm Plain/, 'JPEG 2000'],
+    ] as const) {
+      await page.getByRole('button', { name: series }).click();
+      const dialog = page.locator('#preview');
+      await expect(dialog).toBeVisible();
+      const canvas = dialog.locator('canvas');
+      await expect(canvas).toHaveAttribute('aria-label', 'Slice 1 of 1, original');
+      await expect(dialog.locator('.viewer-message')).toHaveText('');
+      // Not blank: the drawn image has many grey levels.
+      const levels = await canvas.evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        const seen = new Set<number>();
+        for (let i = 0; i < d.length; i += 4) seen.add(d[i]!);
+        return seen.size;
+      });
+      expect(levels, label).toBeGreaterThan(32);
+      await dialog.getByRole('button', { name: 'Close' }).click();
+    }
+    expect(wasm.length).toBeGreaterThan(0);
+    for (const url of wasm) expect(url.startsWith(`${new URL(baseURL!).origin}/assets/`), url).toBe(true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -72,6 +72,9 @@ const build = async () => {
       js: "import { createRequire as __veilRequire } from 'node:module'; const require = __veilRequire(import.meta.url);",
     },
     plugins: [jsonAsParse],
+    // The WASM codecs find their .wasm beside their own module (via __dirname): load them from
+    // node_modules as they are instead of bundling them.
+    external: ['@cornerstonejs/*'],
   });
   // From here until the new stamp is written, the build counts as stale.
   rmSync(STAMP, { force: true });

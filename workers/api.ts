@@ -52,7 +52,7 @@ export interface DicomEntry {
   identity: IdentityHit[];
   /** Whether the pixels may carry burned-in text: declared YES, or a screenshot-like image with no declaration. */
   burnedIn: 'yes' | 'maybe' | 'no';
-  /** Pixel Data is native (not compressed), so the preview can show it without codecs. */
+  /** Pixel Data is native (not compressed): showing it needs no codec to be loaded. */
   nativePixels: boolean;
   hasPixels: boolean;
 }

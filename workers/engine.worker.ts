@@ -135,7 +135,7 @@ const api: EngineApi = {
     const r = await load(ref, after);
     if (!r.ok) return { ok: false, reason: r.error };
     if (after && !r.output) return { ok: false, reason: `not written: ${r.withheld}` };
-    const f = decodeFrame(r.output ?? r.original, index);
+    const f = await decodeFrame(r.output ?? r.original, index);
     return f.ok ? Comlink.transfer(f, [f.frame.pixels.buffer as ArrayBuffer]) : f;
   },
 

@@ -1,87 +1,59 @@
+import charls from '@cornerstonejs/codec-charls/decodewasm?url';
+import libjpegTurbo from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm?url';
+import openjpeg from '@cornerstonejs/codec-openjpeg/decodewasm?url';
+import openjph from '@cornerstonejs/codec-openjph/wasm?url';
 import type { DicomFile } from '../src/dicom/read.ts';
 import { numberOf, stringOf } from '../src/dicom/values.ts';
+import { type DecodedFrame, decodeFrame as decodePixels, setWasmUrls } from '../src/pixels/codecs/index.ts';
 import type { Frame, FrameResult } from './api.ts';
 
 /**
- * Decodes one frame of native (uncompressed) Pixel Data for the viewer: grey images to modality
- * values (Rescale Slope/Intercept applied), colour images to 8-bit RGB. Compressed pixels need
- * the codecs of a later step; they get a plain reason instead.
+ * The viewer's pixel source: any frame decodeFrame can decode (native or compressed), turned into
+ * what the canvas needs: grey images as modality values (Rescale Slope/Intercept applied), colour
+ * images as 8-bit RGB.
  */
 
-export const COMPRESSED_REASON = 'preview not available for compressed images yet';
+// In the browser the codecs' WebAssembly is served from our own origin: Vite emits each .wasm
+// into dist/ for these `?url` imports, and the worker fetches it under the CSP's 'self' when a
+// codec is first needed. Node (tests) has neither window nor WorkerGlobalScope and leaves the
+// glue to read the files from node_modules.
+if (
+  typeof window !== 'undefined' ||
+  typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined'
+) {
+  setWasmUrls({ charls, 'libjpeg-turbo': libjpegTurbo, openjpeg, openjph });
+}
 
 const firstNumber = (s: string | undefined): number | undefined => {
   const v = Number((s ?? '').split('\\')[0]);
   return s && Number.isFinite(v) ? v : undefined;
 };
 
-export const decodeFrame = (f: DicomFile, index: number): FrameResult => {
+/** Decodes frame `index` (clamped to the frames there are) for display. */
+export const decodeFrame = async (f: DicomFile, index: number): Promise<FrameResult> => {
   const ds = f.dataset;
   const le = f.transferSyntax.littleEndian;
-  const pixel = ds.get(0x7fe00010);
-  if (!pixel?.value) return { ok: false, reason: 'this file has no image' };
-  if (f.transferSyntax.encapsulated) return { ok: false, reason: COMPRESSED_REASON };
-  const rows = numberOf(ds.get(0x00280010), le) ?? 0;
-  const cols = numberOf(ds.get(0x00280011), le) ?? 0;
-  const bits = numberOf(ds.get(0x00280100), le) ?? 16;
-  const stored = numberOf(ds.get(0x00280101), le) ?? bits;
-  const spp = numberOf(ds.get(0x00280002), le) ?? 1;
-  const signed = (numberOf(ds.get(0x00280103), le) ?? 0) === 1;
-  const planar = (numberOf(ds.get(0x00280006), le) ?? 0) === 1;
-  const photometric = (stringOf(ds.get(0x00280004)) ?? 'MONOCHROME2').trim().toUpperCase();
+  if (!ds.get(0x7fe00010)?.value) return { ok: false, reason: 'this file has no image' };
   const frames = Math.max(1, numberOf(ds.get(0x00280008), le) ?? 1);
-  if (!rows || !cols) return { ok: false, reason: 'the image has no size (Rows/Columns missing)' };
-  if (bits !== 8 && bits !== 16 && bits !== 32) return { ok: false, reason: `${bits}-bit pixels cannot be previewed` };
-  const n = rows * cols;
-  const frameBytes = n * spp * (bits / 8);
-  const i = Math.min(Math.max(0, index), frames - 1);
-  const start = i * frameBytes;
-  if (start + frameBytes > pixel.value.length)
-    return { ok: false, reason: 'the pixel data is shorter than the image size' };
-  const raw = pixel.value.subarray(start, start + frameBytes);
-  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-
-  if (spp === 3) {
-    if (bits !== 8) return { ok: false, reason: 'only 8-bit colour images can be previewed' };
-    if (photometric !== 'RGB' && photometric !== 'YBR_FULL') {
-      return { ok: false, reason: `colour model ${photometric} cannot be previewed yet` };
-    }
-    const rgb = new Uint8Array(n * 3);
-    for (let p = 0; p < n; p++) {
-      for (let c = 0; c < 3; c++) rgb[p * 3 + c] = planar ? raw[c * n + p]! : raw[p * 3 + c]!;
-    }
-    if (photometric === 'YBR_FULL') ybrToRgb(rgb);
-    const frame: Frame = {
-      width: cols,
-      height: rows,
-      frames,
-      kind: 'rgb',
-      pixels: rgb,
-      invert: false,
-      window: { center: 127.5, width: 256 },
-      min: 0,
-      max: 255,
-    };
-    return { ok: true, frame };
+  const r = await decodePixels(f, Math.min(Math.max(0, index), frames - 1));
+  if (!r.ok) return { ok: false, reason: r.error.message };
+  const d = r.value;
+  if (d.samplesPerPixel === 3) {
+    const stored = numberOf(ds.get(0x00280101), le) ?? d.bitsAllocated;
+    return colour(d, frames, stored);
   }
-  if (spp !== 1) return { ok: false, reason: `${spp} samples per pixel cannot be previewed` };
+  if (d.samplesPerPixel !== 1)
+    return { ok: false, reason: `${d.samplesPerPixel} samples per pixel cannot be previewed` };
 
   const slope = firstNumber(stringOf(ds.get(0x00281053))) ?? 1;
   const intercept = firstNumber(stringOf(ds.get(0x00281052))) ?? 0;
+  const n = d.rows * d.columns;
+  const px = d.pixels;
   const out = new Float32Array(n);
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let p = 0; p < n; p++) {
-    let v: number;
-    if (bits === 8) v = signed ? (raw[p]! << 24) >> 24 : raw[p]!;
-    else if (bits === 16) v = dv.getUint16(p * 2, le);
-    else v = dv.getUint32(p * 4, le);
-    if (bits > 8 && stored < bits) {
-      // Keep the stored bits only, sign-extending them when the pixels are signed.
-      v = signed ? (v << (32 - stored)) >> (32 - stored) : v & ((1 << stored) - 1);
-    } else if (signed && bits === 16) v = (v << 16) >> 16;
-    else if (signed && bits === 32) v = v | 0;
-    const m = v * slope + intercept;
+    const m = px[p]! * slope + intercept;
     out[p] = m;
     if (m < min) min = m;
     if (m > max) max = m;
@@ -95,17 +67,39 @@ export const decodeFrame = (f: DicomFile, index: number): FrameResult => {
   return {
     ok: true,
     frame: {
-      width: cols,
-      height: rows,
+      width: d.columns,
+      height: d.rows,
       frames,
       kind: 'mono',
       pixels: out,
-      invert: photometric === 'MONOCHROME1',
+      invert: d.photometric === 'MONOCHROME1',
       window,
       min,
       max,
     },
   };
+};
+
+/** Colour samples as 8-bit RGB for the canvas: deeper samples are shifted down to their top 8 bits. */
+const colour = (d: DecodedFrame, frames: number, bitsStored: number): FrameResult => {
+  if (d.photometric !== 'RGB' && d.photometric !== 'YBR_FULL')
+    return { ok: false, reason: `colour model ${d.photometric} cannot be previewed yet` };
+  const shift = Math.max(0, Math.min(bitsStored, d.bitsAllocated) - 8);
+  const rgb = new Uint8Array(d.pixels.length);
+  for (let i = 0; i < rgb.length; i++) rgb[i] = Math.max(0, d.pixels[i]!) / 2 ** shift;
+  if (d.photometric === 'YBR_FULL') ybrToRgb(rgb);
+  const frame: Frame = {
+    width: d.columns,
+    height: d.rows,
+    frames,
+    kind: 'rgb',
+    pixels: rgb,
+    invert: false,
+    window: { center: 127.5, width: 256 },
+    min: 0,
+    max: 255,
+  };
+  return { ok: true, frame };
 };
 
 /** YCbCr (full range, PS3.3 C.7.6.3.1.2) to RGB, in place. */

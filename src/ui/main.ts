@@ -57,7 +57,7 @@ const drainThumbs = async (): Promise<void> => {
     const { series, canvas } = thumbQueue.shift()!;
     const inv = state.inventory;
     const mid = series.instances[Math.floor(series.instances.length / 2)]!;
-    if (!inv || !mid.nativePixels) continue;
+    if (!inv || !mid.hasPixels) continue; // compressed series decode through the codecs too
     const f = inv.files[mid.id]!;
     const r = await pool
       .run((api) => api.frame({ id: mid.id, file: f.file, path: f.path }, 0, false))

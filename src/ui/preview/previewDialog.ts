@@ -199,13 +199,10 @@ export const openPreviewDialog = (series: SeriesGroup<DicomEntry>, inv: Inventor
     const key = `${index}:${after}`;
     let got = cache.get(key);
     if (!got) {
-      if (!sl.entry.nativePixels && sl.entry.hasPixels) {
-        got = 'Preview not available for compressed images yet.';
-      } else {
-        const f = inv.files[sl.entry.id]!;
-        const r = await pool.run((api) => api.frame({ id: sl.entry.id, file: f.file, path: f.path }, sl.frame, after));
-        got = r.ok ? r.frame : r.reason.charAt(0).toUpperCase() + r.reason.slice(1);
-      }
+      // Native and compressed frames alike: the worker decodes them (codecs load on first use).
+      const f = inv.files[sl.entry.id]!;
+      const r = await pool.run((api) => api.frame({ id: sl.entry.id, file: f.file, path: f.path }, sl.frame, after));
+      got = r.ok ? r.frame : r.reason.charAt(0).toUpperCase() + r.reason.slice(1);
       if (cache.size > 24) cache.delete(cache.keys().next().value!);
       cache.set(key, got);
     }
