@@ -1,0 +1,145 @@
+import { add, dot, normalize, scale, type Vec3 } from '../geometry/vec3.ts';
+import type { WorkGrid } from './grid.ts';
+import type { HeadAxes } from './headAxes.ts';
+import type { Voxels } from './Voxels.ts';
+
+/**
+ * The cut: a fan of planes tangent to the brain mask grown by the margin, and what lies beyond them.
+ *
+ * Geometry (patient space, mm). Let B be the brain mask's voxel centres and m the margin. For a unit
+ * normal n, the plane tangent to B ⊕ ball(m) (B grown by m: the dilated mask) on n's side is
+ * p·n = h(n) + m, where h(n) = max over q in B of q·n (the support function; growing a set by a
+ * ball adds m to it, so no dilated mask needs to exist). A voxel p is removed when
+ *
+ *   p·n > h(n) + m for ANY normal n of the fan, AND (p − c)·A > 0,
+ *
+ * where the fan's normals run from the head's anterior A through its inferior −S to 120° (every 7.5°), each
+ * also tilted 15° and 30° to either side, and c is the brain's centroid. The union of half-spaces
+ * covers the nose, lips, chin, cheeks and the front of the eyes and jaw: the face is convex-hull
+ * outside the brain in those directions, and several planes follow the brain's curve where a single
+ * quickshear plane would cut a chord. The second condition keeps it in front of the brain's centre
+ * (the back of the neck and the couch under a supine head stay).
+ *
+ * Why the brain is safe by construction: for q in B and |p − q| ≤ m, p·n ≤ q·n + m ≤ h(n) + m for
+ * every n, so no point within the margin of the mask is beyond any plane. The axes only steer
+ * where the fan points, never whether the brain is spared, so an error in yaw or pitch costs face
+ * coverage, not brain.
+ */
+export interface FanCut {
+  /** The planes: p·normal > offset is beyond. */
+  planes: { normal: Vec3; offset: number }[];
+  /** Removal is limited to (p − centre)·anterior > 0. */
+  centre: Vec3;
+  anterior: Vec3;
+  marginMm: number;
+}
+
+/** Fan angles from anterior (0°) to inferior (90°), and the left-right tilts. */
+// To 120°, past inferior: the long axis of the intracranial space (front-high to back-low) is
+// pitched up some 20–30° from the face's forward direction, and a wider fan costs nothing safe.
+const FAN_DEGREES = Array.from({ length: 17 }, (_, i) => i * 7.5);
+const TILT_DEGREES = [-30, -15, 0, 15, 30];
+
+/** Rounding slack (mm): the comparisons stay strict even after float rounding. */
+const SLACK_MM = 1e-6;
+
+/** Builds the fan for a brain mask (on the working grid) and a margin. */
+export const fanCut = (v: Voxels, w: WorkGrid, brain: Uint8Array, axes: HeadAxes, marginMm: number): FanCut => {
+  const normals: Vec3[] = [];
+  const rad = Math.PI / 180;
+  for (const t of FAN_DEGREES)
+    for (const s of TILT_DEGREES) {
+      const sagittal = add(scale(axes.anterior, Math.cos(t * rad)), scale(axes.superior, -Math.sin(t * rad)));
+      normals.push(normalize(add(scale(sagittal, Math.cos(s * rad)), scale(axes.left, Math.sin(s * rad))))!);
+    }
+  const h = supports(v, w, brain, normals);
+  return {
+    planes: normals.map((normal, i) => ({ normal, offset: h[i]! + marginMm + SLACK_MM })),
+    centre: axes.centre,
+    anterior: axes.anterior,
+    marginMm,
+  };
+};
+
+/**
+ * h(n) for each normal over the brain's voxel centres at full resolution (a voxel is brain when
+ * its block is). Along a row p·n is linear in the column, so the row's first and last brain
+ * voxels attain it: two points per row, not every voxel.
+ */
+const supports = (v: Voxels, w: WorkGrid, brain: Uint8Array, normals: Vec3[]): Float64Array => {
+  const h = new Float64Array(normals.length).fill(Number.NEGATIVE_INFINITY);
+  const [nx, ny, nz] = v.dims;
+  const [fx, fy, fz] = w.factors;
+  const [wx, wy] = w.dims;
+  const vol = v.volume;
+  for (let k = 0; k < nz; k++) {
+    const origin = vol.frames[k]!.imagePositionPatient;
+    for (let j = 0; j < ny; j++) {
+      const base = (Math.floor(k / fz) * wy + Math.floor(j / fy)) * wx;
+      let first = -1;
+      let last = -1;
+      for (let i = 0; i < wx; i++)
+        if (brain[base + i]) {
+          if (first < 0) first = i;
+          last = i;
+        }
+      if (first < 0) continue;
+      const c0 = first * fx;
+      const c1 = Math.min(nx - 1, last * fx + fx - 1);
+      const rowStart = add(origin, scale(vol.rowStep, j));
+      const a = add(rowStart, scale(vol.columnStep, c0));
+      const b = add(rowStart, scale(vol.columnStep, c1));
+      normals.forEach((n, i) => {
+        const s = Math.max(dot(a, n), dot(b, n));
+        if (s > h[i]!) h[i] = s;
+      });
+    }
+  }
+  return h;
+};
+
+/**
+ * Calls `run(slice, row, from, to)` for every run of removed voxels (columns from…to inclusive),
+ * at most two per row. Each plane and the centre condition are linear along a row, so each
+ * removes a half-line of columns: the union of the planes' half-lines is [0, H] ∪ [L, end].
+ */
+export const forEachRemovedRun = (
+  v: Voxels,
+  cut: FanCut,
+  run: (slice: number, row: number, from: number, to: number) => void,
+): void => {
+  const [nx, ny, nz] = v.dims;
+  const vol = v.volume;
+  const colStep = vol.columnStep;
+  const bs = cut.planes.map((p) => dot(colStep, p.normal));
+  const aStep = dot(colStep, cut.anterior);
+  for (let k = 0; k < nz; k++) {
+    const origin = vol.frames[k]!.imagePositionPatient;
+    for (let j = 0; j < ny; j++) {
+      const p0 = add(origin, scale(vol.rowStep, j));
+      let upTo = -1; // columns 0…upTo removed
+      let from = nx; // columns from…nx−1 removed
+      cut.planes.forEach((plane, i) => {
+        const a = dot(p0, plane.normal) - plane.offset; // beyond: a + b·c > 0
+        const b = bs[i]!;
+        if (b > 0) from = Math.min(from, Math.max(0, Math.floor(-a / b) + 1));
+        else if (b < 0) upTo = Math.max(upTo, Math.min(nx - 1, Math.ceil(-a / b) - 1));
+        else if (a > 0) upTo = nx - 1;
+      });
+      if (upTo < 0 && from >= nx) continue;
+      // In front of the centre: (p0 − centre)·A + c·aStep > 0.
+      const a0 = dot(p0, cut.anterior) - dot(cut.centre, cut.anterior);
+      let lo = 0;
+      let hi = nx - 1;
+      if (aStep > 0) lo = Math.max(0, Math.floor(-a0 / aStep) + 1);
+      else if (aStep < 0) hi = Math.min(nx - 1, Math.ceil(-a0 / aStep) - 1);
+      else if (a0 <= 0) continue;
+      if (upTo >= from - 1) {
+        if (lo <= hi) run(k, j, lo, hi);
+        continue;
+      }
+      if (upTo >= 0 && Math.min(upTo, hi) >= lo) run(k, j, lo, Math.min(upTo, hi));
+      if (from < nx && hi >= Math.max(from, lo)) run(k, j, Math.max(from, lo), hi);
+    }
+  }
+};
