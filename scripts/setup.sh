@@ -18,3 +18,4 @@ if ((${#need[@]})); then
 fi
 [ -d node_modules ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund
 scripts/fetch-pydicom-testfiles.sh
+scripts/fetch-mricron.sh

@@ -5,12 +5,14 @@ import type { Vec3 } from '../geometry/vec3.ts';
 import { planDeface } from './deface.ts';
 import { applyCut } from './fill.ts';
 import { copyFrames, expectBrainUntouched } from './testCheck.ts';
+import { faceProfile } from './testFace.ts';
 import { HEADS, headsPresent, readHead } from './testHeads.ts';
+import { otsu } from './threshold.ts';
 import { type Voxels, voxelsOf } from './Voxels.ts';
 
 /**
  * The real heads of ../shared/data/heads: the UNC cadaver CT (113 axial slices, full face) and the
- * sagittal T1 of a volunteer. They are read from there, never copied into the repo.
+ * sagittal T1 of a volunteer (35 slices 4.8 mm apart; the face runs off the field of view's front edge). They are read from there, never copied into the repo.
  */
 
 /**
@@ -95,13 +97,32 @@ describe.skipIf(!headsPresent)(
       );
     });
 
-    it('MR: the brain mask is not yet separable from the neck, so the series is refused and nothing is written', () => {
-      // Known limitation (see the report): on this 4.8 mm sagittal T1 the intensity mask takes in the
-      // neck and face muscles (about 2.7 L); the plausibility check refuses rather than cut less face.
-      const { voxels } = readHead('mr-decubitus-hfs');
-      const plan = planDeface(voxels);
-      expect(plan.verdict.kind).toBe('refused');
-      if (plan.verdict.kind === 'refused') expect(plan.verdict.reason).toMatch(/outside the 800–2000 mL/);
+    it('MR (sagittal T1, 4.8 mm slices): nose, lips and chin become background; 10 mm around the brain mask is bit-identical', () => {
+      const { voxels: v, frames } = readHead('mr-decubitus-hfs');
+      const plan = planDeface(v);
+      expect(plan.verdict.kind).toBe('defaced');
+      if (plan.verdict.kind !== 'defaced') return;
+      const { verdict } = plan;
+      // Brain, brainstem and upper cord with their CSF: 1.64 L measured (the refused mask took 2.7 L).
+      expect(verdict.brainMl).toBeGreaterThan(1300);
+      expect(verdict.brainMl).toBeLessThan(1900);
+      // Face, eyes and the front of the jaw and neck: 601 mL measured.
+      expect(verdict.removedMl).toBeGreaterThan(200);
+      expect(verdict.removedMl).toBeLessThan(1000);
+      // The face runs off the field of view's anterior edge: the profile is where it meets it.
+      const face = faceProfile(v, otsu(v.data), 60);
+      expect(face.length).toBeGreaterThan(25);
+      const before = copyFrames(frames);
+      const after = copyFrames(frames);
+      applyCut(v, verdict.cut, after, verdict.fill.stored);
+      const nx = v.dims[0];
+      const kept = face.filter((p) => after[p.slice]![p.column + nx * p.row] !== verdict.fill.stored);
+      expect(kept).toEqual([]);
+      expect(expectBrainUntouched(v, plan.mask, before, after, 10)).toBeGreaterThan(500_000);
+      // The brain mask lies in the upper head: nothing of it in the face's levels in front of the brain's centre.
+      const tip = face[0]!;
+      const tipAt = voxelToPatient(v.volume, tip.column, tip.row, tip.slice);
+      expect(tipAt[2]).toBeLessThan(verdict.axes.centre[2]);
     });
   },
 );
