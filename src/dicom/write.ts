@@ -21,18 +21,33 @@ export interface Part10 {
   transferSyntax: TransferSyntax;
 }
 
-/** Writes a Part 10 file: zero preamble, "DICM", File Meta (Explicit VR LE), then the data set. */
+/**
+ * Writes a Part 10 file: zero preamble, "DICM", File Meta (Explicit VR LE), then the data set.
+ * Sizes are computed first so the whole file is written into one allocation: a CD's worth of
+ * pixel data is copied once, not twice.
+ */
 export const writePart10 = ({ meta, dataset, transferSyntax: ts }: Part10): Uint8Array => {
-  const metaBytes = writeDataset(meta, transferSyntax(ExplicitVRLittleEndian), true);
-  const body = ts.deflated
-    ? deflateSync(writeDataset(dataset, transferSyntax(ExplicitVRLittleEndian)), { level: 6 })
-    : writeDataset(dataset, ts);
-  const out = new Uint8Array(132 + metaBytes.length + body.length);
-  out.set(asciiBytes('DICM'), 128);
-  out.set(metaBytes, 132);
-  out.set(body, 132 + metaBytes.length);
+  const explicitLE = transferSyntax(ExplicitVRLittleEndian);
+  const metaWriter = new Writer(explicitLE);
+  const metaSize = metaWriter.sizeOfDataset(meta, true);
+  if (ts.deflated) {
+    const body = deflateSync(writeDataset(dataset, explicitLE), { level: 6 });
+    const out = new Uint8Array(132 + metaSize + body.length);
+    out.set(DICM, 128);
+    metaWriter.writeInto(out.subarray(132, 132 + metaSize), meta, true);
+    out.set(body, 132 + metaSize);
+    return out;
+  }
+  const bodyWriter = new Writer(ts);
+  const bodySize = bodyWriter.sizeOfDataset(dataset);
+  const out = new Uint8Array(132 + metaSize + bodySize);
+  out.set(DICM, 128);
+  metaWriter.writeInto(out.subarray(132, 132 + metaSize), meta, true);
+  bodyWriter.writeInto(out.subarray(132 + metaSize), dataset);
   return out;
 };
+
+const DICM = asciiBytes('DICM');
 
 /**
  * Serialises one data set in the given transfer syntax. Group length elements are dropped,
@@ -40,18 +55,14 @@ export const writePart10 = ({ meta, dataset, transferSyntax: ts }: Part10): Uint
  */
 export const writeDataset = (ds: Dataset, ts: TransferSyntax, metaGroup = false): Uint8Array => {
   const w = new Writer(ts);
-  const size = w.sizeOfDataset(ds, metaGroup);
-  const out = new Uint8Array(size);
-  w.out = out;
-  w.view = new DataView(out.buffer);
-  w.dataset(ds, metaGroup);
-  if (w.pos !== size) throw new Error(`writer size mismatch: ${w.pos} != ${size}`);
+  const out = new Uint8Array(w.sizeOfDataset(ds, metaGroup));
+  w.writeInto(out, ds, metaGroup);
   return out;
 };
 
 class Writer {
-  out = new Uint8Array(0);
-  view = new DataView(this.out.buffer);
+  private out: Uint8Array = new Uint8Array(0);
+  private view: DataView = new DataView(this.out.buffer);
   pos = 0;
   private readonly sizes = new Map<Dataset, number>();
   private readonly le: boolean;
@@ -60,6 +71,15 @@ class Writer {
   constructor(ts: TransferSyntax) {
     this.le = ts.littleEndian;
     this.explicit = ts.explicitVR;
+  }
+
+  /** Writes a data set into `target`, which must be exactly its size. */
+  writeInto(target: Uint8Array, ds: Dataset, metaGroup = false): void {
+    this.out = target;
+    this.view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+    this.pos = 0;
+    this.dataset(ds, metaGroup);
+    if (this.pos !== target.length) throw new Error(`writer size mismatch: ${this.pos} != ${target.length}`);
   }
 
   // Group lengths are retired and would go stale; item and delimiter tags (group FFFE) that a
