@@ -97,8 +97,15 @@ export const run = async (r: RunInput): Promise<RunResult> => {
       todo.push(e);
       continue;
     }
-    const what = `a second copy of ${pathOf(first.id)} (same SOP Instance UID); a DICOM disc holds each image once`;
-    records.push({ status: 'skipped', input: pathOf(e.id), bytes: sizeOf(e.id), what });
+    // As the CLI does: a copy is skipped; a different file claiming the same instance is withheld.
+    // Sizes stand in for the byte comparison here, so no input is read twice before the run.
+    if (sizeOf(e.id) === sizeOf(first.id)) {
+      const what = `a second copy of ${pathOf(first.id)} (same SOP Instance UID and size); a DICOM disc holds each image once`;
+      records.push({ status: 'skipped', input: pathOf(e.id), bytes: sizeOf(e.id), what });
+    } else {
+      const reason = `${pathOf(e.id)}: has the same SOP Instance UID as ${pathOf(first.id)} but different content; a DICOM disc can hold only one of them`;
+      records.push({ status: 'withheld', input: pathOf(e.id), bytes: sizeOf(e.id), reason });
+    }
   }
 
   // Output names come from indexes in the inventory's order and Instance Numbers only, so each
