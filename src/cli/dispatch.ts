@@ -27,7 +27,7 @@ export interface Dispatched {
 export const dispatchAll = async (
   entries: readonly InputEntry[],
   pool: WorkerPool,
-  opts: { workers: number; perWorker?: number; progress: Progress },
+  opts: { workers: number; perWorker?: number; progress: Progress; extraIdentity?: readonly string[] },
 ): Promise<Dispatched> => {
   const out: Dispatched = { records: [], staged: [], spent: { read: 0, engine: 0, write: 0 } };
   const { records, staged } = out;
@@ -37,7 +37,7 @@ export const dispatchAll = async (
     const { rel, size } = entry;
     let reply: Reply;
     try {
-      reply = await runWithRetry(pool, { name: rel, path: entry.path });
+      reply = await runWithRetry(pool, { name: rel, path: entry.path, extraIdentity: opts.extraIdentity });
     } catch (e) {
       records.push({ status: 'withheld', input: rel, bytes: size, reason: `${rel}: ${describeError(e)}` });
       return;
@@ -51,6 +51,8 @@ export const dispatchAll = async (
       records.push({ status: 'withheld', input: rel, bytes: size, reason: reply.reason, ...series });
     } else if (reply.status === 'skipped') {
       records.push({ status: 'skipped', input: rel, bytes: size, what: reply.what });
+    } else if (reply.status === 'scanned') {
+      records.push({ status: 'withheld', input: rel, bytes: size, reason: `${rel}: internal error (a scan reply)` });
     } else {
       const { stagePath, counts, outputBytes } = reply;
       const info = interner.info(reply.info);
@@ -83,6 +85,35 @@ export const dispatchAll = async (
   }
   await Promise.all(running);
   return out;
+};
+
+/**
+ * The first pass: every input file's identity strings, gathered by the workers from headers only,
+ * so the second pass can search each file for what the whole batch says about its patients
+ * (an ID in one file's header, written into another file's comments). Bounded like the second pass.
+ */
+export const scanIdentity = async (
+  entries: readonly InputEntry[],
+  pool: WorkerPool,
+  opts: { workers: number; perWorker?: number },
+): Promise<string[]> => {
+  const found = new Set<string>();
+  const limit = (opts.perWorker ?? 2) * opts.workers;
+  const running = new Set<Promise<void>>();
+  for (const entry of entries) {
+    if (entry.kind === 'not-followed') continue;
+    while (running.size >= limit) await Promise.race(running);
+    const p: Promise<void> = runWithRetry(pool, { name: entry.rel, path: entry.path, scan: true })
+      .then((reply) => {
+        if (reply.status === 'scanned') for (const s of reply.identity) found.add(s);
+      })
+      // A file the first pass can't scan is judged on its own in the second: nothing is lost here.
+      .catch(() => undefined)
+      .finally(() => running.delete(p));
+    running.add(p);
+  }
+  await Promise.all(running);
+  return [...found];
 };
 
 /**

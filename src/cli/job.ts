@@ -1,6 +1,9 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { anonymize, type Plan } from '../deid/anonymize.ts';
+import { identityStrings } from '../deid/Identity.ts';
 import type { Outcome } from '../deid/Outcome.ts';
+import type { ProfileOptions } from '../deid/options.ts';
+import { readDicom } from '../dicom/read.ts';
 import { classifyFile, SNIFF_BYTES } from '../study/sniff.ts';
 import { describeError, readFully, uninitialized, writeWhole } from './files.ts';
 import type { Job, JobResult, Spent } from './protocol.ts';
@@ -38,6 +41,35 @@ export const runJob = (job: Omit<Job, 'id'> & { stagePath: string }, plan: Plan,
   const { info, identity, counts, notes } = outcome;
   const { stagePath } = job;
   return { status: 'anonymized', stagePath, outputBytes: outcome.bytes.byteLength, info, identity, counts, notes };
+};
+
+/** How much of a file the first pass reads first: the header of nearly every image fits. */
+const SCAN_BYTES = 64 * 1024;
+
+/**
+ * The first pass: the identity strings in a file's header (names, IDs, birth date, address…),
+ * from its first 64 KB, or the whole file when the header is longer. Never throws; a file that
+ * can't be read contributes nothing here and is judged on its own in the second pass.
+ */
+export const scanJob = (path: string, options: ProfileOptions): JobResult => {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    let bytes = uninitialized(Math.min(size, SCAN_BYTES));
+    bytes = bytes.subarray(0, readFully(fd, bytes, 0));
+    if (classifyFile(bytes.subarray(0, SNIFF_BYTES), path).kind !== 'dicom') return { status: 'scanned', identity: [] };
+    let r = readDicom(bytes, { headerOnly: true });
+    if (!r.ok && size > bytes.length) {
+      const all = uninitialized(size);
+      r = readDicom(all.subarray(0, readFully(fd, all, 0)), { headerOnly: true });
+    }
+    return { status: 'scanned', identity: r.ok ? identityStrings(r.value.dataset, options) : [] };
+  } catch {
+    return { status: 'scanned', identity: [] };
+  } finally {
+    if (fd !== undefined) closeQuietly(fd);
+  }
 };
 
 /** The first bytes of each file, to classify it; reused, as a worker runs one job at a time. */

@@ -26,6 +26,13 @@ export interface Job {
   name: string;
   /** Where to read the input. */
   path: string;
+  /**
+   * Only collect the file's identity strings (the first pass): the leak scan of every file then
+   * looks for what any file of the batch says about the patients, as the app does.
+   */
+  scan?: boolean;
+  /** Identity strings found anywhere in the batch, searched for in this file as well. */
+  extraIdentity?: readonly string[];
 }
 
 /** What became of one input file. `anonymized` means the output is complete at `stagePath`. */
@@ -44,7 +51,8 @@ export type JobResult =
       notes: string[];
     }
   | { status: 'withheld'; reason: string; original?: InstanceInfo }
-  | { status: 'skipped'; what: string };
+  | { status: 'skipped'; what: string }
+  | { status: 'scanned'; identity: string[] };
 
 /** Milliseconds a job spent reading its input, in the engine, and writing its output. */
 export interface Spent {

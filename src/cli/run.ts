@@ -6,7 +6,7 @@ import { buildDicomdir } from '../output/dicomdir.ts';
 import { DICOMDIR_NAME, fileIdPath, OUTPUT_FOLDER } from '../output/naming.ts';
 import { buildReport, reportJson, reportPaths, reportText } from '../output/report.ts';
 import type { CliArgs } from './args.ts';
-import { type Dispatched, dispatchAll } from './dispatch.ts';
+import { type Dispatched, dispatchAll, scanIdentity } from './dispatch.ts';
 import { describeError } from './files.ts';
 import { finalize } from './finalize.ts';
 import { loadOrCreateKey } from './keyfile.ts';
@@ -103,7 +103,9 @@ export const runCli = async (args: CliArgs, io: CliIO): Promise<number> => {
   const progress = new Progress(entries.length, io.stderr, io.stderrIsTTY, !args.quiet);
   let done: Dispatched;
   try {
-    done = await dispatchAll(entries, pool, { workers, progress });
+    const extraIdentity = await scanIdentity(entries, pool, { workers });
+    timing.mark('scan');
+    done = await dispatchAll(entries, pool, { workers, progress, extraIdentity });
   } finally {
     await pool.close();
     progress.finish();

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { runJob } from './job.ts';
+import { runJob, scanJob } from './job.ts';
 import type { Job, Reply, WorkerSetup } from './protocol.ts';
 
 /**
@@ -23,7 +23,10 @@ parentPort!.on('message', ({ id, ...job }: Job) => {
     } catch {}
   }
   const spent = { read: 0, engine: 0, write: 0 };
-  const result = runJob({ ...job, stagePath: join(ownDir, String(id).padStart(8, '0')) }, plan, spent);
+  const batchPlan = job.extraIdentity ? { ...plan, extraIdentity: [...job.extraIdentity] } : plan;
+  const result = job.scan
+    ? scanJob(job.path, plan.options)
+    : runJob({ ...job, stagePath: join(ownDir, String(id).padStart(8, '0')) }, batchPlan, spent);
   const reply: Reply = { id, spent, ...result };
   parentPort!.postMessage(reply);
 });
