@@ -16,19 +16,12 @@ export interface InputRef {
   path: string;
 }
 
-/** Kinds of identifying detail the findings summary talks about, in the order it lists them. */
-export type IdentityKind =
-  | 'name'
-  | 'id'
-  | 'birthDate'
-  | 'address'
-  | 'phone'
-  | 'institution'
-  | 'institutionAddress'
-  | 'staff'
-  | 'accession';
+/** Kinds of identifying detail the findings summary talks about: the engine's own list. */
+export type { IdentityKind } from '../src/deid/IdentityKind.ts';
 
 /** One identifying value found in a file, and how many elements of that file mention it. */
+import type { IdentityKind } from '../src/deid/IdentityKind.ts';
+
 export interface IdentityHit {
   kind: IdentityKind;
   value: string;

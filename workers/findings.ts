@@ -1,12 +1,12 @@
-import { nameParts } from '../src/deid/handlers/PersonName.ts';
 import { IdentityMatcher } from '../src/deid/handlers/Text.ts';
-import { dateForms } from '../src/deid/Identity.ts';
+import { formsOf } from '../src/deid/Identity.ts';
+import { IDENTITY_ATTRIBUTES } from '../src/deid/IdentityKind.ts';
 import { decodeText } from '../src/dicom/charset.ts';
 import type { Dataset, Element } from '../src/dicom/Dataset.ts';
 import { isPrivate, type Tag } from '../src/dicom/tag.ts';
 import { STRING } from '../src/dicom/VR.ts';
 import { charsetOf, stringOf } from '../src/dicom/values.ts';
-import type { IdentityHit, IdentityKind } from './api.ts';
+import type { IdentityHit } from './api.ts';
 
 /**
  * What identifies the person in one file's header, counted the way the findings summary reports
@@ -14,51 +14,8 @@ import type { IdentityHit, IdentityKind } from './api.ts';
  * mention it. Works on headers only, so the inventory can afford it for every file.
  */
 
-const KINDS = new Map<Tag, IdentityKind>([
-  [0x00100010, 'name'], // Patient's Name
-  [0x00101001, 'name'], // Other Patient Names
-  [0x00101005, 'name'], // Patient's Birth Name
-  [0x00101060, 'name'], // Patient's Mother's Birth Name
-  [0x00100020, 'id'], // Patient ID
-  [0x00101000, 'id'], // Other Patient IDs
-  [0x00100030, 'birthDate'],
-  [0x00101040, 'address'],
-  [0x00102154, 'phone'],
-  [0x00080080, 'institution'],
-  [0x00080081, 'institutionAddress'],
-  [0x00080090, 'staff'], // Referring Physician's Name
-  [0x00081050, 'staff'], // Performing Physician's Name
-  [0x00081060, 'staff'], // Name of Physician(s) Reading Study
-  [0x00081070, 'staff'], // Operators' Name
-  [0x00321032, 'staff'], // Requesting Physician
-  [0x00080050, 'accession'],
-]);
-
 /** Private values larger than this are binary blobs, not text worth searching. */
 const MAX_PRIVATE_TEXT = 64 * 1024;
-
-/** Strings too short or too common to search for without flagging half the header. */
-const useful = (s: string): boolean => {
-  const t = s.trim();
-  if (/[^\x00-\x7f]/.test(t)) return t.length >= 2;
-  return t.length >= 3 && !/^\d{1,3}$/.test(t);
-};
-
-/** The strings to search for a value of this kind. */
-export const formsOf = (kind: IdentityKind, value: string): string[] => {
-  switch (kind) {
-    case 'name':
-    case 'staff':
-      return nameParts(value).filter(useful);
-    case 'birthDate':
-      return dateForms(value);
-    case 'address':
-    case 'institutionAddress':
-      return [value, ...value.split(/[,^\r\n]+/).map((p) => p.trim())].filter(useful);
-    default:
-      return useful(value) ? [value] : [];
-  }
-};
 
 interface Visit {
   e: Element;
@@ -89,7 +46,7 @@ export const identityHits = (ds: Dataset): IdentityHit[] => {
   const visits = texts(ds, '', []);
   const found = new Map<string, IdentityHit>();
   for (const { e, text } of visits) {
-    const kind = KINDS.get(e.tag);
+    const kind = IDENTITY_ATTRIBUTES.get(e.tag);
     if (!kind) continue;
     for (const raw of text.split('\\')) {
       const value = raw.replace(/[\0 ]+$/, '').trim();

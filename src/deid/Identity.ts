@@ -1,6 +1,7 @@
 import type { Dataset } from '../dicom/Dataset.ts';
 import { charsetOf, getString } from '../dicom/values.ts';
 import { nameParts } from './handlers/PersonName.ts';
+import { IDENTITY_ATTRIBUTES, type IdentityKind, retainedKinds } from './IdentityKind.ts';
 import type { ProfileOptions } from './options.ts';
 
 /**
@@ -9,35 +10,34 @@ import type { ProfileOptions } from './options.ts';
  * split into their components, dates written the ways people write them.
  */
 
-const NAMES = [
-  0x00100010, // Patient's Name
-  0x00101001, // Other Patient Names
-  0x00101005, // Patient's Birth Name
-  0x00101060, // Patient's Mother's Birth Name
-  0x00102297, // Responsible Person
-  0x00080090, // Referring Physician's Name
-  0x00081050, // Performing Physician's Name
-  0x00081060, // Name of Physician(s) Reading Study
-  0x00081070, // Operators' Name
-  0x00321032, // Requesting Physician
-];
-const STRINGS = [
-  0x00100020, // Patient ID
-  0x00101000, // Other Patient IDs
-  0x00100021, // Issuer of Patient ID
-  0x00101040, // Patient's Address
-  0x00102154, // Patient's Telephone Numbers
-  0x00080080, // Institution Name
-  0x00080081, // Institution Address
-  0x00080050, // Accession Number
-];
-
 /** Strings too short or too common to search for without flagging half the header. */
 const useful = (s: string): boolean => {
   const t = s.trim();
   // CJK names are often two characters; Latin ones need three to mean anything.
   if (/[^\x00-\x7f]/.test(t)) return t.length >= 2;
   return t.length >= 3 && !/^\d{1,3}$/.test(t) && !/^(MR|MRS|MS|DR|JR|SR|PHD|MD|THE|AND)\.?$/i.test(t);
+};
+
+/**
+ * The strings to search for one identifying value: a name's components, a date the ways people
+ * write it, an address whole and by its comma-separated parts ("12 Elm St, Springfield").
+ */
+export const formsOf = (kind: IdentityKind, value: string): string[] => {
+  const forms = (() => {
+    switch (kind) {
+      case 'name':
+      case 'staff':
+        return nameParts(value);
+      case 'birthDate':
+        return dateForms(value);
+      case 'address':
+      case 'institutionAddress':
+        return [value, ...value.split(/[,^\r\n]+/)];
+      default:
+        return [value];
+    }
+  })();
+  return forms.map((f) => f.trim()).filter(useful);
 };
 
 const MONTHS = 'January February March April May June July August September October November December'.split(' ');
@@ -70,22 +70,14 @@ export const dateForms = (da: string): string[] => {
  * (the institution under Retain Institution Identity) is not searched for.
  */
 export const identityStrings = (ds: Dataset, options?: ProfileOptions): string[] => {
-  const institution = new Set(options?.retainInstitutionIdentity ? [0x00080080, 0x00080081] : []);
+  const skip = retainedKinds(options);
   const cs = charsetOf(ds);
   const out = new Set<string>();
-  const add = (s: string | undefined) => {
-    for (const v of (s ?? '').split('\\')) if (useful(v)) out.add(v.trim());
+  const add = (kind: IdentityKind, s: string | undefined) => {
+    for (const v of (s ?? '').split('\\')) for (const f of formsOf(kind, v.trim())) out.add(f);
   };
-  for (const t of NAMES) {
-    for (const v of (getString(ds, t, cs) ?? '').split('\\')) for (const p of nameParts(v)) add(p);
-  }
-  for (const t of STRINGS) if (!institution.has(t)) add(getString(ds, t, cs));
-  for (const item of ds.get(0x00101002)?.items ?? []) add(getString(item, 0x00100020, charsetOf(item, cs)));
-  for (const f of dateForms(getString(ds, 0x00100030) ?? '')) out.add(f);
-  // Address lines are searched whole and by comma-separated part ("12 Elm St, Springfield").
-  for (const a of [getString(ds, 0x00101040, cs), institution.size ? '' : getString(ds, 0x00080081, cs)]) {
-    for (const p of (a ?? '').split(/[,^\r\n]+/)) add(p);
-  }
+  for (const [t, kind] of IDENTITY_ATTRIBUTES) if (!skip.has(kind)) add(kind, getString(ds, t, cs));
+  for (const item of ds.get(0x00101002)?.items ?? []) add('id', getString(item, 0x00100020, charsetOf(item, cs)));
   return [...out];
 };
 

@@ -3,6 +3,7 @@ import { readDicom } from '../dicom/read.ts';
 import { getString } from '../dicom/values.ts';
 import { writePart10 } from '../dicom/write.ts';
 import { instanceInfo } from '../study/InstanceInfo.ts';
+import { MEDIA_STORAGE_DIRECTORY } from '../study/sniff.ts';
 import { burnedInRisk } from './BurnedIn.ts';
 import { deidentifyDataset, type FileContext } from './deidentify.ts';
 import { dateShiftDays } from './handlers/DateTime.ts';
@@ -29,8 +30,6 @@ export interface Plan {
   /** Identity strings found elsewhere in the batch (the inventory), searched for as well. */
   extraIdentity?: string[];
 }
-
-const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
 
 const profiles = new Map<string, Profile>();
 const profileFor = (o: ProfileOptions): Profile => {

@@ -36,9 +36,13 @@ export const parseTag = (s: string): Tag => {
   return Number.parseInt(h, 16) >>> 0;
 };
 
-const hex4 = (n: number): string => n.toString(16).toUpperCase().padStart(4, '0');
+/** Four upper-case hex digits, as the standard writes groups and elements. */
+export const hex4 = (n: number): string => n.toString(16).toUpperCase().padStart(4, '0');
 
 /** Item, Item Delimitation and Sequence Delimitation tags (PS3.5 §7.5). */
 export const ITEM = 0xfffee000;
 export const ITEM_DELIMITATION = 0xfffee00d;
 export const SEQUENCE_DELIMITATION = 0xfffee0dd;
+
+/** The length field of a sequence, item or encapsulated value of undefined length (PS3.5 §7.1.1). */
+export const UNDEFINED_LENGTH = 0xffffffff;

@@ -2,7 +2,7 @@ import { deflateSync } from 'fflate';
 import { asciiBytes } from './charset.ts';
 import type { Dataset, Element } from './Dataset.ts';
 import { ExplicitVRLittleEndian, type TransferSyntax, transferSyntax } from './TransferSyntax.ts';
-import { ITEM, ITEM_DELIMITATION, isGroupLength, SEQUENCE_DELIMITATION } from './tag.ts';
+import { ITEM, ITEM_DELIMITATION, isGroupLength, SEQUENCE_DELIMITATION, UNDEFINED_LENGTH } from './tag.ts';
 import { LONG_LENGTH, padByte } from './VR.ts';
 
 /**
@@ -11,8 +11,6 @@ import { LONG_LENGTH, padByte } from './VR.ts';
  * Why our own writer: dicom-parser only reads, and dcmjs's writer re-encodes every value
  * from JS types, which loses bytes it doesn't understand.
  */
-
-const UNDEFINED = 0xffffffff;
 
 /** Everything a Part 10 file needs beyond the data set. */
 export interface Part10 {
@@ -137,7 +135,7 @@ class Writer {
     }
     const v = e.value ?? new Uint8Array(0);
     if (e.undefinedLength) {
-      this.header(e, UNDEFINED);
+      this.header(e, UNDEFINED_LENGTH);
       this.out.set(v, this.pos);
       this.pos += v.length;
       if (!endsWithDelimiter(e)) {

@@ -1,4 +1,5 @@
 import type { DicomEntry, IdentityKind } from '../../workers/api.ts';
+import { retainedKinds } from '../deid/IdentityKind.ts';
 import type { ProfileOptions } from '../deid/options.ts';
 import { plural } from './format.ts';
 import type { Inventory } from './inventory.ts';
@@ -112,8 +113,6 @@ export const summarize = (inv: Inventory): string[] => {
 };
 
 /** Kinds an option keeps on purpose, so the leak check must not count them as leaks. */
-const retainedKinds = (o: ProfileOptions): Set<IdentityKind> =>
-  new Set<IdentityKind>(o.retainInstitutionIdentity ? ['institution', 'institutionAddress'] : []);
 
 /**
  * The identifying values the leak check looks for under these options, and every form of them

@@ -4,8 +4,7 @@
  */
 import type { Tag } from '../tag.ts';
 
-/** A length field of FFFFFFFFH: undefined length (PS3.5 §7.1.1). */
-export const UNDEFINED_LENGTH = 0xffffffff;
+export { UNDEFINED_LENGTH } from '../tag.ts';
 
 /** Pixel Data (7FE0,0010): where a header-only read stops, and the one element that may be encapsulated. */
 export const PIXEL_DATA = 0x7fe00010;

@@ -51,8 +51,7 @@ export const unsupported64 = (name: string, vr: string): string =>
 /** A byte as "0x0a", for showing bytes that are not what they should be. */
 export const hex2 = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 
-/** A group number as "0001" (as in `formatTag`). */
-export const hex4 = (n: number): string => n.toString(16).toUpperCase().padStart(4, '0');
+export { hex4 } from '../tag.ts';
 
 /** The text of whatever was thrown (dicom-parser throws strings as well as Errors). */
 export const messageOf = (e: unknown): string => {

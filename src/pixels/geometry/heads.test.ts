@@ -1,8 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { HEADS, headsPresent, readHeadFiles } from '../../../test/heads.ts';
 import type { DicomFile } from '../../dicom/read.ts';
-import { readDicom } from '../../dicom/read.ts';
 import { numberOf } from '../../dicom/values.ts';
 import { patientAxes, voxelAxes } from './axes.ts';
 import { PATIENT_DIRECTIONS, type PatientDirection } from './orientation.ts';
@@ -15,21 +13,6 @@ import { dot, type Vec3 } from './vec3.ts';
  * 2 mm, head first supine; an MR, 35 sagittal slices 4.8 mm apart. Geometry from the headers, and
  * a check against the pixels that "anterior" and "superior" point where the anatomy is.
  */
-const HEADS = process.env.VEIL_HEADS ?? join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'heads');
-const present = existsSync(join(HEADS, 'ct-unc-cthead')) && existsSync(join(HEADS, 'mr-decubitus-hfs'));
-
-const readSeries = (folder: string): DicomFile[] => {
-  const dir = join(HEADS, folder);
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.dcm'))
-    .sort()
-    .map((f) => {
-      const r = readDicom(new Uint8Array(readFileSync(join(dir, f))));
-      if (!r.ok) throw new Error(`${f}: ${r.error.message}`);
-      return r.value;
-    });
-};
-
 const volumeOf = (files: DicomFile[], label: string): Volume => {
   const frames = seriesFrames(files);
   if (!frames.ok) throw new Error(frames.error.message);
@@ -101,9 +84,9 @@ const expectRoundTrips = (v: Volume) => {
     }
 };
 
-describe.skipIf(!present)(present ? 'real heads' : `real heads: ${HEADS} is absent, skipped`, () => {
+describe.skipIf(!headsPresent)(headsPresent ? 'real heads' : `real heads: ${HEADS} is absent, skipped`, () => {
   it('CT: 113 axial slices of 2 mm, 224 mm, head first supine', () => {
-    const files = readSeries('ct-unc-cthead');
+    const files = readHeadFiles('ct-unc-cthead');
     const v = volumeOf(files, 'CT');
     expect(v.frames).toHaveLength(113);
     expect([v.plane.name, v.plane.obliqueDegrees, v.sliceSpacing, v.extent]).toEqual(['axial', 0, 2, 224]);
@@ -131,7 +114,7 @@ describe.skipIf(!present)(present ? 'real heads' : `real heads: ${HEADS} is abse
   });
 
   it('MR: 35 sagittal slices 4.8 mm apart, 163.2 mm, from the left', () => {
-    const files = readSeries('mr-decubitus-hfs');
+    const files = readHeadFiles('mr-decubitus-hfs');
     const v = volumeOf(files, 'MR');
     expect(v.frames).toHaveLength(35);
     expect(v.plane).toEqual({ name: 'sagittal', obliqueDegrees: 0 });
