@@ -12,6 +12,10 @@ command -v dciodvfy >/dev/null || need+=(dicom3tools)
 /usr/bin/python3 -c 'import pydicom' 2>/dev/null || need+=(python3-pydicom)
 # The end-to-end tests drive Debian's Chromium (Playwright's own browser download is not used).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# Independent judges of pixel edits: Tesseract reads burned-in text back (issue 5), GDCM encodes
+# the JPEG 2000 test cases of defacing (DCMTK has no JPEG 2000 encoder).
+command -v tesseract >/dev/null || need+=(tesseract-ocr tesseract-ocr-eng)
+command -v gdcmconv >/dev/null || need+=(libgdcm-tools)
 if ((${#need[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
