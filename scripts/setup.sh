@@ -16,6 +16,11 @@ command -v dciodvfy >/dev/null || need+=(dicom3tools)
 # the JPEG 2000 test cases of defacing (DCMTK has no JPEG 2000 encoder).
 command -v tesseract >/dev/null || need+=(tesseract-ocr tesseract-ocr-eng)
 command -v gdcmconv >/dev/null || need+=(libgdcm-tools)
+# The burned-in text tests draw their glyphs with Pillow in real fonts of several families.
+/usr/bin/python3 -c 'import PIL' 2>/dev/null || need+=(python3-pil)
+for f in dejavu/DejaVuSans.ttf liberation/LiberationSerif-Regular.ttf noto/NotoSansMono-Regular.ttf; do
+  [ -f "/usr/share/fonts/truetype/$f" ] || need+=(fonts-dejavu-core fonts-liberation fonts-noto-mono)
+done
 if ((${#need[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
