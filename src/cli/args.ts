@@ -24,6 +24,8 @@ export interface CliArgs {
   quiet: boolean;
   /** Print where the time went (start-up, de-identification, finishing) on stderr. */
   timing: boolean;
+  /** Deface head CT and MR volumes (on by default; --no-deface turns it off). */
+  deface: boolean;
 }
 
 export type Parsed = { kind: 'run'; args: CliArgs } | { kind: 'help' } | { kind: 'error'; message: string };
@@ -59,6 +61,7 @@ export const parseArgs = (argv: readonly string[], defaultKey: string): Parsed =
   let force = false;
   let quiet = false;
   let timing = false;
+  let deface = true;
   let workers: number | undefined;
 
   for (let i = 0; i < argv.length; i++) {
@@ -131,6 +134,11 @@ export const parseArgs = (argv: readonly string[], defaultKey: string): Parsed =
       case 'timing':
         timing = true;
         break;
+      case 'deface':
+      case 'no-deface':
+        if (inline !== undefined) return { kind: 'error', message: `--${name} takes no value` };
+        deface = name === 'deface';
+        break;
       default:
         return { kind: 'error', message: `unknown option --${name} (see --help)` };
     }
@@ -158,6 +166,7 @@ export const parseArgs = (argv: readonly string[], defaultKey: string): Parsed =
       force,
       quiet,
       timing,
+      deface,
       ...(workers === undefined ? {} : { workers }),
     },
   };
@@ -196,6 +205,13 @@ Identity:
   --pseudonym <ID>=<name>  use this pseudonym for the patient with this Patient ID (repeatable)
   --allow-burned-in <UID>  release this series (original Series Instance UID) although its pixels
                            may show burned-in text; you checked it yourself (repeatable)
+
+Pixels:
+  --no-deface              leave faces in head CT and MR volumes. By default the face (nose, lips,
+                           chin, eyes) is removed from every series whose content is a head, at least
+                           10 mm from the brain, and recorded (Recognizable Visual Features NO,
+                           code 113102). Localizers of a defaced head and 3D renderings of a head
+                           are withheld: they show the face.
 
 Running:
   --force                  write into a non-empty output folder (replaces its DICOM/ and DICOMDIR)

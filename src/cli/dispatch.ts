@@ -1,103 +1,277 @@
-import { type FileRecord, originalSeries } from '../output/report.ts';
+import { type FileRecord, originalSeries, type SeriesRecord } from '../output/report.ts';
+import { classifySeries, type SeriesFacts } from '../study/headVolume.ts';
 import { describeError } from './files.ts';
 import type { Staged } from './finalize.ts';
 import { Interner } from './intern.ts';
 import { type WorkerPool, WorkerStopped } from './pool.ts';
 import type { Progress } from './progress.ts';
-import type { Job, Reply, Spent } from './protocol.ts';
+import type { FileResult, Job, Reply, Spent } from './protocol.ts';
 import type { InputEntry, InputFile } from './walk.ts';
 
 /** What became of the input files: a record for each one not staged, and the staged outputs. */
 export interface Dispatched {
   records: FileRecord[];
   staged: Staged[];
+  /** The verdict on each series that went through the series call (defacing), for the report. */
+  series: SeriesRecord[];
   /** Seconds (since process start) when the first file came back: the workers' start-up shows here. */
   firstReplyAt?: number;
   /** Milliseconds all workers together spent reading, in the engine, and writing. */
   spent: Spent;
 }
 
+/** What the first pass found: the batch's identity strings and each DICOM file's series facts, by input path. */
+export interface Scanned {
+  identity: string[];
+  facts: Map<string, SeriesFacts>;
+}
+
+/** The work for the second pass: single files, whole series, and files that wait for a series' verdict. */
+interface Work {
+  singles: InputFile[];
+  series: { files: InputFile[]; facts: SeriesFacts }[];
+  /** Localizers and 2D images on the frame of reference of a head-candidate series. */
+  waiting: { entry: InputFile; why: string; frameOfReferenceUID: string }[];
+  /** Decided from the header alone (a 3D rendering of a head). */
+  withheld: { entry: InputFile; reason: string }[];
+}
+
+/**
+ * Sorts the files for the second pass (issue 4, "which series"): head-candidate series go to a
+ * worker whole; localizers and 2D CT/MR images sharing a candidate's frame of reference wait for
+ * its verdict; 3D renderings of a head are withheld; everything else goes file by file.
+ */
+const planWork = (files: InputFile[], facts: ReadonlyMap<string, SeriesFacts> | undefined, deface: boolean): Work => {
+  const work: Work = { singles: [], series: [], waiting: [], withheld: [] };
+  if (!deface || !facts) {
+    work.singles = files;
+    return work;
+  }
+  const bySeries = new Map<string, InputFile[]>();
+  for (const f of files) {
+    const uid = facts.get(f.rel)?.seriesInstanceUID;
+    if (!uid) {
+      work.singles.push(f);
+      continue;
+    }
+    const list = bySeries.get(uid) ?? [];
+    list.push(f);
+    bySeries.set(uid, list);
+  }
+  const classes = [...bySeries.values()].map((list) => ({
+    list,
+    c: classifySeries(list.map((f) => facts.get(f.rel)!)),
+  }));
+  const candidateFrames = new Set<string>();
+  for (const { list, c } of classes) {
+    if (c.kind !== 'head-candidate') continue;
+    work.series.push({ files: list, facts: facts.get(list[0]!.rel)! });
+    for (const f of list) candidateFrames.add(facts.get(f.rel)!.frameOfReferenceUID);
+  }
+  candidateFrames.delete('');
+  for (const { list, c } of classes) {
+    if (c.kind === 'head-candidate') continue;
+    if (c.kind === 'volume-render') {
+      for (const entry of list) work.withheld.push({ entry, reason: `${entry.rel}: ${c.why}; withheld` });
+    } else if (c.kind === 'localizer' && candidateFrames.has(c.frameOfReferenceUID)) {
+      for (const entry of list) work.waiting.push({ entry, why: c.why, frameOfReferenceUID: c.frameOfReferenceUID });
+    } else work.singles.push(...list);
+  }
+  return work;
+};
+
 /**
  * Hands every input file to the worker pool and collects the results. The workers read,
  * classify, de-identify and write; this thread only keeps the books, so it never waits on file
- * bytes. At most `perWorker` files per worker are in flight: the next file is already queued when
- * a worker finishes one, and the file bytes held at once stay bounded whatever the input's size.
+ * bytes. At most `perWorker` jobs per worker are in flight: the next is already queued when a
+ * worker finishes one, and the file bytes held at once stay bounded whatever the input's size (a
+ * series job holds one series; a worker runs one job at a time, so one volume per worker).
  * What does grow is the bookkeeping, about 2 KB a file once interned (see Interner).
+ * With defacing on, head-candidate series go first, as one job each (the biggest jobs first keeps
+ * both cores busy to the end); files waiting on their verdict go last.
  */
 export const dispatchAll = async (
   entries: readonly InputEntry[],
   pool: WorkerPool,
-  opts: { workers: number; perWorker?: number; progress: Progress; extraIdentity?: readonly string[] },
+  opts: {
+    workers: number;
+    perWorker?: number;
+    progress: Progress;
+    extraIdentity?: readonly string[];
+    /** Series facts from the first pass, by input path. */
+    facts?: ReadonlyMap<string, SeriesFacts>;
+    /** Deface head volumes (default on). */
+    deface?: boolean;
+  },
 ): Promise<Dispatched> => {
-  const out: Dispatched = { records: [], staged: [], spent: { read: 0, engine: 0, write: 0 } };
+  const out: Dispatched = { records: [], staged: [], series: [], spent: { read: 0, engine: 0, write: 0 } };
   const { records, staged } = out;
   const interner = new Interner();
 
-  const one = async (entry: InputFile): Promise<void> => {
+  const accept = (entry: InputFile, result: FileResult): void => {
     const { rel, size } = entry;
-    let reply: Reply;
-    try {
-      reply = await runWithRetry(pool, { name: rel, path: entry.path, extraIdentity: opts.extraIdentity });
-    } catch (e) {
-      records.push({ status: 'withheld', input: rel, bytes: size, reason: `${rel}: ${describeError(e)}` });
-      return;
+    if (result.status === 'withheld') {
+      const series = result.original ? { series: originalSeries(result.original) } : {};
+      records.push({ status: 'withheld', input: rel, bytes: size, reason: result.reason, ...series });
+    } else if (result.status === 'skipped') {
+      records.push({ status: 'skipped', input: rel, bytes: size, what: result.what });
+    } else {
+      const { stagePath, counts, outputBytes } = result;
+      const info = interner.info(result.info);
+      const identity = interner.list(result.identity);
+      const notes = result.notes.map((n) => interner.string(n));
+      staged.push({ entry, stagePath, info, identity, counts, notes, outputBytes });
     }
+  };
+  const lost = (entry: InputFile, e: unknown) =>
+    records.push({
+      status: 'withheld',
+      input: entry.rel,
+      bytes: entry.size,
+      reason: `${entry.rel}: ${describeError(e)}`,
+    });
+  const tally = (reply: Reply) => {
     out.firstReplyAt ??= performance.now() / 1000;
     out.spent.read += reply.spent.read;
     out.spent.engine += reply.spent.engine;
     out.spent.write += reply.spent.write;
-    if (reply.status === 'withheld') {
-      const series = reply.original ? { series: originalSeries(reply.original) } : {};
-      records.push({ status: 'withheld', input: rel, bytes: size, reason: reply.reason, ...series });
-    } else if (reply.status === 'skipped') {
-      records.push({ status: 'skipped', input: rel, bytes: size, what: reply.what });
-    } else if (reply.status === 'scanned') {
-      records.push({ status: 'withheld', input: rel, bytes: size, reason: `${rel}: internal error (a scan reply)` });
-    } else {
-      const { stagePath, counts, outputBytes } = reply;
-      const info = interner.info(reply.info);
-      const identity = interner.list(reply.identity);
-      const notes = reply.notes.map((n) => interner.string(n));
-      staged.push({ entry, stagePath, info, identity, counts, notes, outputBytes });
-    }
   };
 
-  const limit = (opts.perWorker ?? 2) * opts.workers;
-  const running = new Set<Promise<void>>();
+  const one = async (entry: InputFile): Promise<void> => {
+    let reply: Reply;
+    try {
+      reply = await runWithRetry(pool, { name: entry.rel, path: entry.path, extraIdentity: opts.extraIdentity });
+    } catch (e) {
+      lost(entry, e);
+      return;
+    }
+    tally(reply);
+    if (reply.status === 'scanned' || reply.status === 'series') {
+      lost(entry, new Error('internal error (an unexpected reply)'));
+    } else accept(entry, reply);
+  };
+
+  /** Verdicts that make the localizers of a frame of reference unsafe, by Frame of Reference UID. */
+  const unsafeFrames = new Map<string, string>();
+  const series = async (files: InputFile[], facts: SeriesFacts): Promise<void> => {
+    let reply: Reply;
+    try {
+      reply = await runWithRetry(pool, {
+        name: files[0]!.rel,
+        path: files[0]!.path,
+        extraIdentity: opts.extraIdentity,
+        series: files.map((f) => ({ name: f.rel, path: f.path })),
+      });
+    } catch (e) {
+      for (const f of files) lost(f, e);
+      unsafeFrames.set(facts.frameOfReferenceUID, 'its head series could not be processed');
+      return;
+    }
+    tally(reply);
+    if (reply.status !== 'series') {
+      for (const f of files) lost(f, new Error('internal error (an unexpected reply)'));
+      return;
+    }
+    const v = reply.verdict;
+    for (const [i, f] of files.entries()) accept(f, reply.results[i]!);
+    out.series.push({
+      seriesInstanceUID: facts.seriesInstanceUID,
+      modality: facts.modality,
+      files: files.length,
+      from: folderOf(files[0]!.rel),
+      verdict: v,
+    });
+    const frame = 'frameOfReferenceUID' in v ? v.frameOfReferenceUID : undefined;
+    if (v.kind === 'defaced' && frame)
+      unsafeFrames.set(frame, 'a localizer or 2D image of a defaced head: it shows the face in profile');
+    if (v.kind === 'withheld')
+      unsafeFrames.set(
+        frame ?? facts.frameOfReferenceUID,
+        'a localizer or 2D image of a head series that was withheld: it may show the face in profile',
+      );
+  };
+
+  const files: InputFile[] = [];
   for (const entry of entries) {
     if (entry.kind === 'not-followed') {
       records.push({ status: 'skipped', input: entry.rel, bytes: 0, what: entry.what });
       opts.progress.tick(0);
-      continue;
-    }
+    } else files.push(entry);
+  }
+  const work = planWork(files, opts.facts, opts.deface !== false);
+  for (const { entry, reason } of work.withheld) {
+    records.push({ status: 'withheld', input: entry.rel, bytes: entry.size, reason });
+    opts.progress.tick(entry.size);
+  }
+
+  const limit = (opts.perWorker ?? 2) * opts.workers;
+  const running = new Set<Promise<void>>();
+  const start = async (task: () => Promise<void>, done: () => void, onBug: (e: unknown) => void) => {
     while (running.size >= limit) await Promise.race(running);
-    const p: Promise<void> = one(entry)
-      .catch((e) => {
-        // Only a bug gets here; the file is still accounted for.
-        const reason = `${entry.rel}: ${describeError(e)}`;
-        records.push({ status: 'withheld', input: entry.rel, bytes: entry.size, reason });
-      })
+    const p: Promise<void> = task()
+      // Only a bug gets here; the files are still accounted for.
+      .catch(onBug)
       .finally(() => {
         running.delete(p);
-        opts.progress.tick(entry.size);
+        done();
       });
     running.add(p);
+  };
+  for (const s of work.series)
+    await start(
+      () => series(s.files, s.facts),
+      () => {
+        for (const f of s.files) opts.progress.tick(f.size);
+      },
+      (e) => {
+        for (const f of s.files) lost(f, e);
+      },
+    );
+  for (const entry of work.singles)
+    await start(
+      () => one(entry),
+      () => opts.progress.tick(entry.size),
+      (e) => lost(entry, e),
+    );
+  await Promise.all(running);
+  // Localizers last: every series of their frame of reference has its verdict now.
+  for (const w of work.waiting) {
+    const unsafe = unsafeFrames.get(w.frameOfReferenceUID);
+    if (unsafe) {
+      records.push({
+        status: 'withheld',
+        input: w.entry.rel,
+        bytes: w.entry.size,
+        reason: `${w.entry.rel}: ${w.why}, ${unsafe}; withheld`,
+      });
+      opts.progress.tick(w.entry.size);
+      continue;
+    }
+    await start(
+      () => one(w.entry),
+      () => opts.progress.tick(w.entry.size),
+      (e) => lost(w.entry, e),
+    );
   }
   await Promise.all(running);
   return out;
 };
 
+const folderOf = (rel: string): string => rel.slice(0, Math.max(0, rel.lastIndexOf('/'))) || '.';
+
 /**
- * The first pass: every input file's identity strings, gathered by the workers from headers only,
- * so the second pass can search each file for what the whole batch says about its patients
- * (an ID in one file's header, written into another file's comments). Bounded like the second pass.
+ * The first pass: every input file's identity strings and series facts, gathered by the workers
+ * from headers only, so the second pass can search each file for what the whole batch says about
+ * its patients (an ID in one file's header, written into another file's comments) and send head
+ * series to the series call whole. Bounded like the second pass.
  */
 export const scanIdentity = async (
   entries: readonly InputEntry[],
   pool: WorkerPool,
   opts: { workers: number; perWorker?: number },
-): Promise<string[]> => {
+): Promise<Scanned> => {
   const found = new Set<string>();
+  const facts = new Map<string, SeriesFacts>();
   const limit = (opts.perWorker ?? 2) * opts.workers;
   const running = new Set<Promise<void>>();
   for (const entry of entries) {
@@ -105,7 +279,9 @@ export const scanIdentity = async (
     while (running.size >= limit) await Promise.race(running);
     const p: Promise<void> = runWithRetry(pool, { name: entry.rel, path: entry.path, scan: true })
       .then((reply) => {
-        if (reply.status === 'scanned') for (const s of reply.identity) found.add(s);
+        if (reply.status !== 'scanned') return;
+        for (const s of reply.identity) found.add(s);
+        if (reply.facts) facts.set(entry.rel, reply.facts);
       })
       // A file the first pass can't scan is judged on its own in the second: nothing is lost here.
       .catch(() => undefined)
@@ -113,7 +289,7 @@ export const scanIdentity = async (
     running.add(p);
   }
   await Promise.all(running);
-  return [...found];
+  return { identity: [...found], facts };
 };
 
 /**

@@ -4,9 +4,12 @@ import { identityStrings } from '../deid/Identity.ts';
 import type { Outcome } from '../deid/Outcome.ts';
 import type { ProfileOptions } from '../deid/options.ts';
 import { readDicom } from '../dicom/read.ts';
+import { defaceSeries, type SeriesInput } from '../pixels/deface/defaceSeries.ts';
+import { seriesFactsOf } from '../study/headVolume.ts';
+import { instanceInfo } from '../study/InstanceInfo.ts';
 import { classifyFile, SNIFF_BYTES } from '../study/sniff.ts';
 import { describeError, readFully, uninitialized, writeWhole } from './files.ts';
-import type { Job, JobResult, Spent } from './protocol.ts';
+import type { FileResult, Job, JobResult, Spent } from './protocol.ts';
 
 /**
  * One input file, start to finish, inside a worker: read it, de-identify it with the same engine
@@ -15,7 +18,7 @@ import type { Job, JobResult, Spent } from './protocol.ts';
  * file. Each file's bytes are read once into one buffer, and the engine's output (one allocation)
  * goes straight to disk. `spent`, if given, is filled in with where the time went.
  */
-export const runJob = (job: Omit<Job, 'id'> & { stagePath: string }, plan: Plan, spent?: Spent): JobResult => {
+export const runJob = (job: Omit<Job, 'id'> & { stagePath: string }, plan: Plan, spent?: Spent): FileResult => {
   const t0 = performance.now();
   const input = readInput(job.path, job.name);
   const t1 = performance.now();
@@ -30,25 +33,68 @@ export const runJob = (job: Omit<Job, 'id'> & { stagePath: string }, plan: Plan,
   }
   const t2 = performance.now();
   if (spent) spent.engine = t2 - t1;
+  const result = stage(outcome, job.stagePath, job.name);
+  if (spent) spent.write = performance.now() - t2;
+  return result;
+};
+
+/** Writes an anonymized outcome to its staging path; the small result for the main thread. */
+const stage = (outcome: Outcome, stagePath: string, name: string): FileResult => {
   if (outcome.status !== 'anonymized') return outcome;
   try {
-    writeWhole(job.stagePath, outcome.bytes);
+    writeWhole(stagePath, outcome.bytes);
   } catch (e) {
-    return { status: 'withheld', reason: `${job.name}: the output could not be written (${describeError(e)})` };
-  } finally {
-    if (spent) spent.write = performance.now() - t2;
+    return { status: 'withheld', reason: `${name}: the output could not be written (${describeError(e)})` };
   }
   const { info, identity, counts, notes } = outcome;
-  const { stagePath } = job;
   return { status: 'anonymized', stagePath, outputBytes: outcome.bytes.byteLength, info, identity, counts, notes };
+};
+
+/**
+ * The files of one head-candidate series, inside a worker: read them all, run the engine's series
+ * call (`defaceSeries`: the same call as the app's), and write each output to the job's staging
+ * path with the file's index appended. One series job runs at a time per worker, so one volume is
+ * in memory per worker. Never throws.
+ */
+export const runSeriesJob = async (
+  files: readonly { name: string; path: string }[],
+  stagePath: string,
+  plan: Plan,
+  spent?: Spent,
+): Promise<JobResult> => {
+  const t0 = performance.now();
+  const results: (FileResult | undefined)[] = files.map(() => undefined);
+  const inputs: SeriesInput[] = [];
+  const at: number[] = [];
+  for (const [i, f] of files.entries()) {
+    const input = readInput(f.path, f.name);
+    if (input.kind === 'done') results[i] = input.result;
+    else {
+      inputs.push({ name: f.name, bytes: input.bytes });
+      at.push(i);
+    }
+  }
+  const t1 = performance.now();
+  const { verdict, outcomes } = await defaceSeries(inputs, plan);
+  const t2 = performance.now();
+  outcomes.forEach((o, k) => {
+    results[at[k]!] = stage(o, `${stagePath}-${at[k]}`, inputs[k]!.name);
+  });
+  if (spent) {
+    spent.read = t1 - t0;
+    spent.engine = t2 - t1;
+    spent.write = performance.now() - t2;
+  }
+  return { status: 'series', verdict, results: results.map((r) => r!) };
 };
 
 /** How much of a file the first pass reads first: the header of nearly every image fits. */
 const SCAN_BYTES = 64 * 1024;
 
 /**
- * The first pass: the identity strings in a file's header (names, IDs, birth date, address…),
- * from its first 64 KB, or the whole file when the header is longer. Never throws; a file that
+ * The first pass: the identity strings in a file's header (names, IDs, birth date, address…) and
+ * its series facts (which series may be a head: `study/headVolume.ts`), from its first 64 KB, or
+ * the whole file when the header is longer. Never throws; a file that
  * can't be read contributes nothing here and is judged on its own in the second pass.
  */
 export const scanJob = (path: string, options: ProfileOptions): JobResult => {
@@ -64,7 +110,10 @@ export const scanJob = (path: string, options: ProfileOptions): JobResult => {
       const all = uninitialized(size);
       r = readDicom(all.subarray(0, readFully(fd, all, 0)), { headerOnly: true });
     }
-    return { status: 'scanned', identity: r.ok ? identityStrings(r.value.dataset, options) : [] };
+    if (!r.ok) return { status: 'scanned', identity: [] };
+    const { dataset, meta, transferSyntax } = r.value;
+    const facts = seriesFactsOf(instanceInfo(dataset, meta, transferSyntax.littleEndian));
+    return { status: 'scanned', identity: identityStrings(dataset, options), facts };
   } catch {
     return { status: 'scanned', identity: [] };
   } finally {
@@ -84,7 +133,7 @@ const DICOMDIR_SKIPPED = "DICOMDIR: the disc's index, which names the patient; a
 const readInput = (
   path: string,
   name: string,
-): { kind: 'dicom'; bytes: Uint8Array } | { kind: 'done'; result: JobResult } => {
+): { kind: 'dicom'; bytes: Uint8Array } | { kind: 'done'; result: FileResult } => {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');

@@ -1,5 +1,7 @@
 import type { Plan } from '../deid/anonymize.ts';
 import type { ActionCounts } from '../deid/Outcome.ts';
+import type { SeriesVerdict } from '../pixels/deface/defaceSeries.ts';
+import type { SeriesFacts } from '../study/headVolume.ts';
 import type { InstanceInfo } from '../study/InstanceInfo.ts';
 
 /**
@@ -33,10 +35,16 @@ export interface Job {
   scan?: boolean;
   /** Identity strings found anywhere in the batch, searched for in this file as well. */
   extraIdentity?: readonly string[];
+  /**
+   * The files of one head-candidate series, de-identified together and defaced when they are a
+   * head (`defaceSeries`); `name` and `path` then only label the job. Each file's output goes to
+   * the job's staging path with its index appended.
+   */
+  series?: readonly { name: string; path: string }[];
 }
 
 /** What became of one input file. `anonymized` means the output is complete at `stagePath`. */
-export type JobResult =
+export type FileResult =
   | {
       status: 'anonymized';
       /** Where the output was written, in the staging folder; its final name comes later. */
@@ -51,8 +59,15 @@ export type JobResult =
       notes: string[];
     }
   | { status: 'withheld'; reason: string; original?: InstanceInfo }
-  | { status: 'skipped'; what: string }
-  | { status: 'scanned'; identity: string[] };
+  | { status: 'skipped'; what: string };
+
+/** What a job gives back: a file's result, the first pass's facts, or a series' results. */
+export type JobResult =
+  | FileResult
+  /** The first pass: the file's identity strings, and its series facts when it is DICOM with a readable header. */
+  | { status: 'scanned'; identity: string[]; facts?: SeriesFacts }
+  /** A series job: the verdict on the series and one result per file, in the job's order. */
+  | { status: 'series'; verdict: SeriesVerdict; results: FileResult[] };
 
 /** Milliseconds a job spent reading its input, in the engine, and writing its output. */
 export interface Spent {

@@ -78,6 +78,7 @@ export const runCli = async (args: CliArgs, io: CliIO): Promise<number> => {
       key: key.key,
       pseudonyms: args.pseudonyms,
       allowBurnedInSeries: args.allowBurnedIn,
+      deface: args.deface,
     },
     stageDir: staging,
   });
@@ -103,9 +104,15 @@ export const runCli = async (args: CliArgs, io: CliIO): Promise<number> => {
   const progress = new Progress(entries.length, io.stderr, io.stderrIsTTY, !args.quiet);
   let done: Dispatched;
   try {
-    const extraIdentity = await scanIdentity(entries, pool, { workers });
+    const scanned = await scanIdentity(entries, pool, { workers });
     timing.mark('scan');
-    done = await dispatchAll(entries, pool, { workers, progress, extraIdentity });
+    done = await dispatchAll(entries, pool, {
+      workers,
+      progress,
+      extraIdentity: scanned.identity,
+      facts: scanned.facts,
+      deface: args.deface,
+    });
   } finally {
     await pool.close();
     progress.finish();
@@ -135,6 +142,7 @@ export const runCli = async (args: CliArgs, io: CliIO): Promise<number> => {
       keyFile: resolve(args.keyFile),
       pseudonymsGiven: Object.keys(args.pseudonyms).length,
       burnedInSeriesAllowed: args.allowBurnedIn.length,
+      deface: args.deface,
       workers,
     },
     startedAt,
@@ -142,6 +150,7 @@ export const runCli = async (args: CliArgs, io: CliIO): Promise<number> => {
     files: records,
     outputInfo: new Map(outputs.map((o) => [fileIdPath(o.fileId), o.staged.info])),
     problems,
+    defacing: done.series,
   });
   const paths = reportPaths(output);
   await writeFile(paths.json, reportJson(report), { mode: 0o600 });

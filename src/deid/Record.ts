@@ -16,7 +16,8 @@ const PIXEL_METHODS: Record<PixelMethod, string> = {
 /**
  * The record of what was done (PS3.15 §E.1.1 and PS3.3 C.7.1.1): Patient Identity Removed = YES,
  * De-identification Method in words, the De-identification Method Code Sequence with 113100 and
- * one CID 7050 code per option applied, and Longitudinal Temporal Information Modified.
+ * one CID 7050 code per option applied (and per pixel step: 113102 after defacing, which also
+ * sets Recognizable Visual Features to NO), and Longitudinal Temporal Information Modified.
  */
 export const writeRecord = (ds: Dataset, options: ProfileOptions, pixelMethods: PixelMethod[] = []): void => {
   const applied = OPTION_NAMES.filter((o) => options[o]);
@@ -50,4 +51,9 @@ export const writeRecord = (ds: Dataset, options: ProfileOptions, pixelMethods: 
       ? 'MODIFIED'
       : 'REMOVED';
   ds.set(stringElement(0x00280303, temporal, 'CS'));
+  // PS3.3 C.7.6.1.1.9 / PS3.15 E.3.1: the face is gone, so the image no longer has recognizable visual features.
+  if (pixelMethods.includes('113102')) ds.set(stringElement(RECOGNIZABLE_VISUAL_FEATURES, 'NO', 'CS'));
 };
+
+/** Recognizable Visual Features (0028,0302). */
+export const RECOGNIZABLE_VISUAL_FEATURES = 0x00280302;

@@ -1,7 +1,10 @@
 import type { Dataset } from '../dicom/Dataset.ts';
 import { type DicomFile, readDicom } from '../dicom/read.ts';
+import { ExplicitVRLittleEndian } from '../dicom/TransferSyntax.ts';
 import { isPrivate, isPrivateCreator } from '../dicom/tag.ts';
-import { charsetOf, stringOf } from '../dicom/values.ts';
+import { charsetOf, getString, stringOf } from '../dicom/values.ts';
+import type { Samples } from '../pixels/codecs/DecodedFrame.ts';
+import { pixelsDiffer } from '../pixels/write/samePixels.ts';
 import { decide, describeTag } from './Decision.ts';
 import { pseudonymFor } from './deidentify.ts';
 import type { Pseudonym } from './handlers/PersonName.ts';
@@ -11,6 +14,7 @@ import { describePath, scanForLeaks, visitElements } from './LeakScan.ts';
 import type { Context } from './profile/conformance.ts';
 import type { Profile } from './profile/Profile.ts';
 import { isSafePrivate } from './profile/safePrivate.ts';
+import { type PixelMethod, RECOGNIZABLE_VISUAL_FEATURES } from './Record.ts';
 
 /** What verification needs to know about the input. */
 export interface Expectations {
@@ -21,6 +25,8 @@ export interface Expectations {
   sopClass: string;
   /** Values allowed under Z for Patient's Name / Patient ID: the pseudonym. */
   pseudonym: Pseudonym;
+  /** The pixels were replaced: the output must carry exactly these frames, and say how they were cleaned. */
+  pixels?: { frames: readonly Samples[]; method: PixelMethod };
 }
 
 /**
@@ -40,8 +46,27 @@ export const verifyOutput = (
     originalUidIn(meta, x) ??
     originalUidIn(dataset, x) ??
     (leaks[0] && `identifying text "${leaks[0].found}" is still in ${leaks[0].where}`) ??
-    profileBreach(dataset, x);
+    profileBreach(dataset, x) ??
+    (x.pixels && pixelsBreach(r.value, x.pixels));
   return problem ? { ok: false, problem } : { ok: true, file: r.value };
+};
+
+/**
+ * After a pixel step: native Explicit VR Little Endian, exactly the new samples, the method's
+ * CID 7050 code in the De-identification Method Code Sequence, and for defacing Recognizable
+ * Visual Features NO. Fails closed: an output whose pixels were meant to change never goes out
+ * with the old ones.
+ */
+const pixelsBreach = (file: DicomFile, p: NonNullable<Expectations['pixels']>): string | undefined => {
+  if (file.transferSyntax.uid !== ExplicitVRLittleEndian)
+    return `the new pixels should be written in Explicit VR Little Endian, not ${file.transferSyntax.uid}`;
+  const differs = pixelsDiffer(file, p.frames);
+  if (differs) return `the output does not carry the cleaned pixels: ${differs}`;
+  const codes = (file.dataset.get(0x00120064)?.items ?? []).map((item) => getString(item, 0x00080100));
+  if (!codes.includes(p.method)) return `the De-identification Method Code Sequence lacks ${p.method}`;
+  if (p.method === '113102' && getString(file.dataset, RECOGNIZABLE_VISUAL_FEATURES) !== 'NO')
+    return 'Recognizable Visual Features (0028,0302) should be NO after defacing';
+  return undefined;
 };
 
 /** Collects the instance UIDs of a data set (for the check above). */

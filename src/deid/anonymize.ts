@@ -2,6 +2,8 @@ import { fileMeta } from '../dicom/FileMeta.ts';
 import { readDicom } from '../dicom/read.ts';
 import { getString } from '../dicom/values.ts';
 import { writePart10 } from '../dicom/write.ts';
+import type { Samples } from '../pixels/codecs/DecodedFrame.ts';
+import { replacePixelData } from '../pixels/write/replacePixels.ts';
 import { instanceInfo } from '../study/InstanceInfo.ts';
 import { MEDIA_STORAGE_DIRECTORY } from '../study/sniff.ts';
 import { burnedInRisk } from './BurnedIn.ts';
@@ -16,7 +18,7 @@ import { scanForLeaks } from './LeakScan.ts';
 import type { Outcome } from './Outcome.ts';
 import { type ProfileOptions, validateOptions } from './options.ts';
 import { buildProfile, type Profile } from './profile/Profile.ts';
-import { writeRecord } from './Record.ts';
+import { type PixelMethod, writeRecord } from './Record.ts';
 import { instanceUids, verifyOutput } from './Verify.ts';
 
 /** Everything the engine needs to de-identify one file, decided before processing starts. */
@@ -29,6 +31,25 @@ export interface Plan {
   allowBurnedInSeries?: string[];
   /** Identity strings found elsewhere in the batch (the inventory), searched for as well. */
   extraIdentity?: string[];
+  /**
+   * Deface head CT and MR volumes (issue 4: on by default; `false` turns it off). Read by the
+   * series-level call (`defaceSeries`) and the CLI, not by `anonymize`, which works on one file.
+   */
+  deface?: boolean;
+}
+
+/**
+ * New pixels for one file, from a pixel-level step (defacing, burned-in text removal), and what
+ * that step was: `anonymize` writes them native in Explicit VR Little Endian, records the CID 7050
+ * code, and verifies that the output carries exactly these samples.
+ */
+export interface PixelEdit {
+  /** One decoded frame per frame of the file, interleaved samples (as `decodeFrame` returns them). */
+  frames: Samples[];
+  /** The new samples' Photometric Interpretation, when it differs from the file's (YBR decoded to RGB). */
+  photometric?: string;
+  /** 113102 Clean Recognizable Visual Features (defacing) or 113101 Clean Pixel Data. */
+  method: PixelMethod;
 }
 
 const profiles = new Map<string, Profile>();
@@ -53,18 +74,19 @@ const matcherFor = (identity: string[]): IdentityMatcher => {
 
 /**
  * De-identifies one file: read, apply the PS3.15 profile, write, re-read and verify.
- * `name` is only used in messages. Never throws: every failure becomes a Withheld outcome.
+ * `name` is only used in messages. With `pixels`, the file's Pixel Data is replaced by them (the
+ * output is then Explicit VR Little Endian). Never throws: every failure becomes a Withheld outcome.
  */
-export const anonymize = (bytes: Uint8Array, plan: Plan, name: string): Outcome => {
+export const anonymize = (bytes: Uint8Array, plan: Plan, name: string, pixels?: PixelEdit): Outcome => {
   try {
-    return run(bytes, plan, name);
+    return run(bytes, plan, name, pixels);
   } catch (e) {
     // A bug must never let a file through: withhold it and say so.
     return { status: 'withheld', reason: `${name}: internal error while de-identifying (${(e as Error).message})` };
   }
 };
 
-const run = (bytes: Uint8Array, plan: Plan, name: string): Outcome => {
+const run = (bytes: Uint8Array, plan: Plan, name: string, pixels: PixelEdit | undefined): Outcome => {
   const bad = validateOptions(plan.options);
   if (bad) return { status: 'withheld', reason: bad };
   const read = readDicom(bytes);
@@ -107,20 +129,33 @@ const run = (bytes: Uint8Array, plan: Plan, name: string): Outcome => {
   deidentifyDataset(dataset, f);
   const leaks = scanForLeaks(dataset, matcher, true);
   if (leaks.length) return withheld(`identifying text "${leaks[0]!.found}" in ${leaks[0]!.where} cannot be cleaned`);
-  writeRecord(dataset, plan.options);
+  let outSyntax = transferSyntax;
+  if (pixels) {
+    const replaced = replacePixelData(read.value, pixels);
+    if (!replaced.ok) return withheld(replaced.error.message);
+    outSyntax = replaced.value;
+  }
+  writeRecord(dataset, plan.options, pixels ? [pixels.method] : []);
 
   const sopInstanceUID = getString(dataset, 0x00080018) ?? '';
   const out = writePart10({
-    meta: fileMeta(original.sopClassUID, sopInstanceUID, transferSyntax.uid),
+    meta: fileMeta(original.sopClassUID, sopInstanceUID, outSyntax.uid),
     dataset,
-    transferSyntax,
+    transferSyntax: outSyntax,
   });
-  const verified = verifyOutput(out, { profile, matcher, originalUids, sopClass: original.sopClassUID, pseudonym });
+  const verified = verifyOutput(out, {
+    profile,
+    matcher,
+    originalUids,
+    sopClass: original.sopClassUID,
+    pseudonym,
+    ...(pixels ? { pixels: { frames: pixels.frames, method: pixels.method } } : {}),
+  });
   if (!verified.ok) return withheld(`verification failed: ${verified.problem}`);
   return {
     status: 'anonymized',
     bytes: out,
-    info: instanceInfo(verified.file.dataset, verified.file.meta, transferSyntax.littleEndian),
+    info: instanceInfo(verified.file.dataset, verified.file.meta, outSyntax.littleEndian),
     counts: f.counts,
     notes: read.value.warnings,
     identity,

@@ -1,6 +1,7 @@
 import type { ActionCounts } from '../deid/Outcome.ts';
 import { OPTION_INFO, OPTION_NAMES, type ProfileOptions } from '../deid/options.ts';
 import { formatBytes } from '../dicom/ReadError.ts';
+import type { SeriesVerdict } from '../pixels/deface/defaceSeries.ts';
 import { compareStrings, groupInstances } from '../study/group.ts';
 import type { InstanceInfo } from '../study/InstanceInfo.ts';
 
@@ -51,6 +52,21 @@ export const originalSeries = (i: InstanceInfo): OriginalSeries => ({
   seriesDescription: i.seriesDescription,
 });
 
+/**
+ * The verdict on one series that went through defacing (issue 4, "bookkeeping"): defaced (mL of
+ * tissue removed, brain mL, margin), no face in view, not a head volume, not a volume, or
+ * withheld (why).
+ */
+export interface SeriesRecord {
+  /** The original Series Instance UID (PHI stays in the report, which is kept private). */
+  seriesInstanceUID: string;
+  modality: string;
+  files: number;
+  /** The input folder of its first file. */
+  from: string;
+  verdict: SeriesVerdict;
+}
+
 /** One output series, for the per-series section. */
 export interface SeriesSummary {
   folder: string;
@@ -81,6 +97,8 @@ export interface RunFacts {
   outputInfo?: ReadonlyMap<string, InstanceInfo>;
   /** Problems with the run as a whole (e.g. the DICOMDIR could not be written). */
   problems?: string[];
+  /** Verdicts of the series that went through defacing. */
+  defacing?: SeriesRecord[];
 }
 
 export interface Counts {
@@ -107,6 +125,8 @@ export interface RunReport {
   problems: string[];
   files: FileRecord[];
   series: SeriesSummary[];
+  /** Per head-candidate series: what defacing did (absent when defacing was off or nothing was a candidate). */
+  defacing: SeriesRecord[];
 }
 
 /** Builds the report; files are listed in input path order. */
@@ -142,7 +162,27 @@ export const buildReport = (f: RunFacts): RunReport => {
     problems: f.problems ?? [],
     files,
     series: seriesSummaries(anonymized, f.outputInfo),
+    defacing: [...(f.defacing ?? [])].sort(
+      (a, b) => compareStrings(a.from, b.from) || compareStrings(a.seriesInstanceUID, b.seriesInstanceUID),
+    ),
   };
+};
+
+/** One series' defacing verdict in words. */
+export const describeVerdict = (v: SeriesVerdict): string => {
+  const ml = (x: number) => `${Math.round(x)} mL`;
+  switch (v.kind) {
+    case 'defaced':
+      return `defaced: ${ml(v.removedMl)} of tissue removed, brain ${ml(v.brainMl)} kept with a ${v.marginMm} mm margin`;
+    case 'no-face':
+      return `no face in view (brain ${ml(v.brainMl)}): ${v.message}`;
+    case 'not-head':
+    case 'not-volume':
+    case 'off':
+      return v.message;
+    case 'withheld':
+      return `withheld: ${v.message}`;
+  }
 };
 
 const seriesSummaries = (
@@ -206,6 +246,16 @@ export const reportText = (r: RunReport): string => {
   if (skipped.length) {
     lines.push('', 'Skipped (not DICOM images; not copied):');
     for (const x of skipped) lines.push(`  ${x.input} — ${x.what}`);
+  }
+  if (r.defacing?.length) {
+    lines.push('', 'Defacing (head CT and MR series):');
+    for (const d of r.defacing) {
+      const n = `${d.files} file${d.files === 1 ? '' : 's'}`;
+      lines.push(
+        `  ${d.modality || '?'} ${d.seriesInstanceUID}  ${n}  from ${d.from}`,
+        `      ${describeVerdict(d.verdict)}`,
+      );
+    }
   }
   if (r.series.length) {
     lines.push('', 'Series written:');

@@ -41,6 +41,16 @@ export interface InstanceInfo {
   conceptName?: CodedConcept;
   /** Referenced Series Sequence (0008,1115) of a presentation state: what its DICOMDIR record lists. */
   referencedSeries?: ReferencedSeries[];
+  /** Frame of Reference UID (0020,0052): which images share one patient space (a localizer and its volume). */
+  frameOfReferenceUID?: string;
+  /**
+   * Image Orientation (Patient) (0020,0037), or that of the Shared Functional Groups of an enhanced
+   * image, rounded to 2 decimals: images of one volume share it. Empty when there is none.
+   */
+  orientation?: string;
+  /** Body Part Examined (0018,0015) and Protocol Name (0018,1030): hints of what was scanned (the head). */
+  bodyPartExamined?: string;
+  protocolName?: string;
 }
 
 /** One series a presentation state applies to, with the images it references (PS3.3 C.11.11). */
@@ -115,9 +125,23 @@ export const instanceInfo = (ds: Dataset, meta?: Dataset, littleEndian = true): 
     columns: numberOf(ds.get(0x00280011), littleEndian),
     numberOfFrames: numberOf(ds.get(0x00280008), littleEndian),
     recordKeys: recordKeys(ds, cs),
+    frameOfReferenceUID: s(0x00200052),
+    orientation: orientationOf(ds),
+    bodyPartExamined: s(0x00180015),
+    protocolName: s(0x00181030),
     ...referencedSeriesOf(ds),
     ...conceptNameOf(ds, cs),
   };
+};
+
+/** IOP at the top level, else in the Shared Functional Groups' Plane Orientation (enhanced images). */
+const orientationOf = (ds: Dataset): string => {
+  const shared = ds.get(0x52009229)?.items?.[0]?.get(0x00209116)?.items?.[0];
+  const raw = getString(ds, 0x00200037) ?? (shared ? getString(shared, 0x00200037) : undefined) ?? '';
+  const xs = raw.split('\\').map((v) => Number(v));
+  if (xs.length !== 6 || !xs.every(Number.isFinite)) return '';
+  // Rounded, and -0 written as 0, so that slices written with a few more decimals still agree.
+  return xs.map((x) => (Math.round(x * 100) / 100 || 0).toFixed(2)).join('\\');
 };
 
 const recordKeys = (ds: Dataset, cs: string): RecordKeys => {

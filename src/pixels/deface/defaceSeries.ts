@@ -1,0 +1,167 @@
+import { anonymize, type Plan } from '../../deid/anonymize.ts';
+import type { Outcome } from '../../deid/Outcome.ts';
+import { type DicomFile, readDicom } from '../../dicom/read.ts';
+import { seriesFactsOf } from '../../study/headVolume.ts';
+import { instanceInfo } from '../../study/InstanceInfo.ts';
+import type { Samples } from '../codecs/DecodedFrame.ts';
+import { type DefaceOptions, planDeface } from './deface.ts';
+import { notAHead } from './defaceSeriesGate.ts';
+import { applyCut } from './fill.ts';
+import { decodeSlices, seriesVolume, voxelsFromFrames } from './readVoxels.ts';
+
+/** One input file of a series: its name (for messages) and its whole bytes. */
+export interface SeriesInput {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** The verdict on one series, for the report and the app. */
+export type SeriesVerdict =
+  /** The face was removed; every file written with the new pixels (Explicit VR Little Endian). */
+  | {
+      kind: 'defaced';
+      /** Tissue removed, mL. */
+      removedMl: number;
+      /** The intracranial space (CT) or brain (MR) kept with its margin, mL. */
+      brainMl: number;
+      marginMm: number;
+      message: string;
+      notes: string[];
+      frameOfReferenceUID: string;
+    }
+  /** A head, but no face in the field of view: anonymized with the pixels as they were. */
+  | { kind: 'no-face'; message: string; brainMl: number; frameOfReferenceUID: string }
+  /** The content is not a head (an abdomen, a spine): anonymized as usual. */
+  | { kind: 'not-head'; message: string }
+  /** Not one volume and nothing says "head": anonymized as usual. */
+  | { kind: 'not-volume'; message: string }
+  /** A head that could not be defaced safely: every file withheld. */
+  | { kind: 'withheld'; message: string; frameOfReferenceUID?: string }
+  /** Defacing is off in the plan: anonymized as usual. */
+  | { kind: 'off'; message: string };
+
+/** The verdict and one outcome per input, in input order. */
+export interface SeriesResult {
+  verdict: SeriesVerdict;
+  outcomes: Outcome[];
+}
+
+/**
+ * De-identifies the files of one CT or MR series, defacing it when it is a head (issue 4): reads
+ * every file, decodes every frame (native and every compressed syntax, classic and enhanced
+ * multi-frame), assembles the volume, checks that the content is a head, plans the cut, then
+ * - defaced: the cut is written into the decoded frames and each file goes through `anonymize`
+ *   with them (native Explicit VR Little Endian, 113102, Recognizable Visual Features NO);
+ * - no face in view, not a head, not a volume: each file anonymized as usual, pixels untouched;
+ * - a head whose checks failed, or a series whose header says "head" but whose content cannot be
+ *   read or does not look like one: every file withheld with the reason. Never defaced halfway.
+ * One volume is held at a time; native frames are views of the inputs' bytes (which the cut
+ * writes into). Never throws.
+ */
+export const defaceSeries = async (
+  inputs: readonly SeriesInput[],
+  plan: Plan,
+  options: DefaceOptions = {},
+): Promise<SeriesResult> => {
+  try {
+    return await run(inputs, plan, options);
+  } catch (e) {
+    const reason = `internal error while defacing (${e instanceof Error ? e.message : String(e)})`;
+    return withholdAll(inputs, [], { kind: 'withheld', message: reason });
+  }
+};
+
+const asUsual = (inputs: readonly SeriesInput[], plan: Plan, verdict: SeriesVerdict): SeriesResult => ({
+  verdict,
+  outcomes: inputs.map((i) => anonymize(i.bytes, plan, i.name)),
+});
+
+const withholdAll = (
+  inputs: readonly SeriesInput[],
+  files: (DicomFile | undefined)[],
+  verdict: Extract<SeriesVerdict, { kind: 'withheld' }>,
+): SeriesResult => ({
+  verdict,
+  outcomes: inputs.map((input, i) => {
+    const f = files[i];
+    const original = f ? instanceInfo(f.dataset, f.meta, f.transferSyntax.littleEndian) : undefined;
+    return {
+      status: 'withheld',
+      reason: `${input.name}: ${verdict.message}`,
+      ...(original ? { original } : {}),
+    };
+  }),
+});
+
+const run = async (inputs: readonly SeriesInput[], plan: Plan, options: DefaceOptions): Promise<SeriesResult> => {
+  if (plan.deface === false) return asUsual(inputs, plan, { kind: 'off', message: 'defacing is off' });
+  // Read every input; those that cannot be read are left to `anonymize`, which says why.
+  const read: (DicomFile | undefined)[] = inputs.map((i) => {
+    const r = readDicom(i.bytes);
+    return r.ok ? r.value : undefined;
+  });
+  const files: DicomFile[] = [];
+  const inputOf: number[] = [];
+  for (const [i, f] of read.entries())
+    if (f) {
+      files.push(f);
+      inputOf.push(i);
+    }
+  const first = files[0];
+  if (!first) return asUsual(inputs, plan, { kind: 'not-volume', message: 'no file of the series could be read' });
+  const hint = seriesFactsOf(instanceInfo(first.dataset, first.meta, first.transferSyntax.littleEndian)).headHint;
+  /** Without a head hint, what cannot be read as a head is anonymized as usual; with one, withheld (fail closed). */
+  const doubt = (kind: 'not-head' | 'not-volume', why: string): SeriesResult =>
+    hint
+      ? withholdAll(inputs, read, {
+          kind: 'withheld',
+          message: `the header says this is a head (${hint}), but ${why}; withheld rather than risk leaving a face`,
+        })
+      : asUsual(inputs, plan, { kind, message: kind === 'not-head' ? `not a head volume: ${why}` : why });
+
+  const series = seriesVolume(files);
+  if (!series.ok) return doubt('not-volume', `it is not one volume (${series.error.message})`);
+  const decoded = await decodeSlices(files, series.value.volume);
+  if (!decoded.ok) return doubt('not-volume', `its pixels could not be decoded (${decoded.error.message})`);
+  const pixels = voxelsFromFrames(files, series.value, decoded.value);
+  if (!pixels.ok) return doubt('not-volume', `its pixels could not be read as a volume (${pixels.error.message})`);
+  const { voxels, frames, volume } = pixels.value;
+  const frameOfReferenceUID = volume.frameOfReferenceUID;
+
+  const { mask, verdict } = planDeface(voxels, options);
+  const notHead = notAHead(voxels, mask);
+  if (notHead) return doubt('not-head', notHead);
+  if (verdict.kind === 'refused')
+    return withholdAll(inputs, read, { kind: 'withheld', message: verdict.reason, frameOfReferenceUID });
+  if (verdict.kind === 'no-face')
+    return asUsual(inputs, plan, {
+      kind: 'no-face',
+      message: verdict.reason,
+      brainMl: verdict.brainMl,
+      frameOfReferenceUID,
+    });
+
+  applyCut(voxels, verdict.cut, frames, verdict.fill.stored);
+  // Each file's frames, in its own frame order, from the volume's slice order.
+  const perFile: Samples[][] = files.map(() => []);
+  volume.frames.forEach((f, k) => {
+    perFile[f.source.instance]![f.source.frame] = frames[k]!;
+  });
+  const outcomes: Outcome[] = inputs.map((input, i) => {
+    const at = inputOf.indexOf(i);
+    if (at < 0) return anonymize(input.bytes, plan, input.name); // unreadable: withheld or skipped, with why
+    return anonymize(input.bytes, plan, input.name, { frames: perFile[at]!, method: '113102' });
+  });
+  return {
+    verdict: {
+      kind: 'defaced',
+      removedMl: verdict.removedMl,
+      brainMl: verdict.brainMl,
+      marginMm: verdict.marginMm,
+      message: verdict.message,
+      notes: [...volume.notes, ...verdict.notes],
+      frameOfReferenceUID,
+    },
+    outcomes,
+  };
+};
