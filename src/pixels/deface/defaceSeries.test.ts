@@ -12,6 +12,8 @@ import { ExplicitVRLittleEndian } from '../../dicom/TransferSyntax.ts';
 import { getString, stringElement } from '../../dicom/values.ts';
 import { writePart10 } from '../../dicom/write.ts';
 import type { Samples } from '../codecs/DecodedFrame.ts';
+import type { FaceDetector } from '../faceCheck/detector.ts';
+import { nodeFaceDetector } from '../faceCheck/node.ts';
 import { imagePixelOf, nativeFrame } from '../frames.ts';
 import { planDeface } from './deface.ts';
 import { defaceSeries, type SeriesInput } from './defaceSeries.ts';
@@ -202,6 +204,38 @@ const torso = (hint: boolean): SeriesInput[] => {
     return { name, bytes: writePart10({ meta, dataset: ds, transferSyntax }) };
   });
 };
+
+describe.skipIf(!headsPresent)(
+  headsPresent
+    ? 'defaceSeries with the face check'
+    : `the face check through defaceSeries: ${HEADS} is absent, skipped`,
+  () => {
+    it('the real MR: a face is detected before, none after; the verdict carries the sentence', async () => {
+      const detector = await nodeFaceDetector();
+      const result = await defaceSeries(inputsOf('mr-decubitus-hfs'), plan, { detector });
+      expect(result.verdict.kind).toBe('defaced');
+      if (result.verdict.kind !== 'defaced') return;
+      const check = result.verdict.faceCheck!;
+      expect(check.detectedBefore).toBeGreaterThan(0);
+      expect(check.detectedAfter).toBe(0);
+      expect(check.proves).toBe(true);
+      expect(check.message).toMatch(/^Face check: a face was detected in [1-9]\d* of 18 views before, 0 of 18 after$/);
+    });
+
+    it('a detector that still sees a face after the cut withholds the whole series (fail closed)', async () => {
+      const alwaysFace: FaceDetector = {
+        name: 'ssdMobilenetv1',
+        backend: 'test',
+        detect: async () => [{ score: 0.99, box: { x: 0, y: 0, width: 10, height: 10 } }],
+      };
+      const inputs = inputsOf('mr-decubitus-hfs');
+      const result = await defaceSeries(inputs, plan, { detector: alwaysFace });
+      expect(result.verdict.kind).toBe('withheld');
+      expect(result.verdict.message).toMatch(/a face may still be recognisable after defacing; the series is withheld/);
+      expect(result.outcomes.every((o) => o.status === 'withheld')).toBe(true);
+    });
+  },
+);
 
 describe.skipIf(!headsPresent)(
   headsPresent ? 'defaceSeries on a volume that is not a head' : 'not a head: the real CT headers are absent, skipped',

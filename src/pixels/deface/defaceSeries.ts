@@ -4,10 +4,13 @@ import { type DicomFile, readDicom } from '../../dicom/read.ts';
 import { seriesFactsOf } from '../../study/headVolume.ts';
 import { instanceInfo } from '../../study/InstanceInfo.ts';
 import type { Samples } from '../codecs/DecodedFrame.ts';
+import type { FaceDetector } from '../faceCheck/detector.ts';
+import { type FaceCheckResult, faceCheck } from '../faceCheck/faceCheck.ts';
 import { type DefaceOptions, planDeface } from './deface.ts';
 import { notAHead } from './defaceSeriesGate.ts';
 import { applyCut } from './fill.ts';
 import { decodeSlices, seriesVolume, voxelsFromFrames } from './readVoxels.ts';
+import { voxelsOf } from './Voxels.ts';
 
 /** One input file of a series: its name (for messages) and its whole bytes. */
 export interface SeriesInput {
@@ -28,6 +31,8 @@ export type SeriesVerdict =
       message: string;
       notes: string[];
       frameOfReferenceUID: string;
+      /** The face check on renders before and after, when a detector was given. */
+      faceCheck?: FaceCheckResult;
     }
   /** A head, but no face in the field of view: anonymized with the pixels as they were. */
   | { kind: 'no-face'; message: string; brainMl: number; frameOfReferenceUID: string }
@@ -36,9 +41,19 @@ export type SeriesVerdict =
   /** Not one volume and nothing says "head": anonymized as usual. */
   | { kind: 'not-volume'; message: string }
   /** A head that could not be defaced safely: every file withheld. */
-  | { kind: 'withheld'; message: string; frameOfReferenceUID?: string }
+  | { kind: 'withheld'; message: string; frameOfReferenceUID?: string; faceCheck?: FaceCheckResult }
   /** Defacing is off in the plan: anonymized as usual. */
   | { kind: 'off'; message: string };
+
+/** How to deface a series: the cut's options, and the face detector that checks the result. */
+export interface SeriesOptions extends DefaceOptions {
+  /**
+   * When given, the defaced volume is rendered from several angles before and after and the
+   * detector must find no face after (`faceCheck`); otherwise the series is withheld. Loaded once
+   * per worker by the caller (`faceCheck/node.ts`, `faceCheck/browser.ts`).
+   */
+  detector?: FaceDetector;
+}
 
 /** The verdict and one outcome per input, in input order. */
 export interface SeriesResult {
@@ -61,7 +76,7 @@ export interface SeriesResult {
 export const defaceSeries = async (
   inputs: readonly SeriesInput[],
   plan: Plan,
-  options: DefaceOptions = {},
+  options: SeriesOptions = {},
 ): Promise<SeriesResult> => {
   try {
     return await run(inputs, plan, options);
@@ -93,7 +108,7 @@ const withholdAll = (
   }),
 });
 
-const run = async (inputs: readonly SeriesInput[], plan: Plan, options: DefaceOptions): Promise<SeriesResult> => {
+const run = async (inputs: readonly SeriesInput[], plan: Plan, options: SeriesOptions): Promise<SeriesResult> => {
   if (plan.deface === false) return asUsual(inputs, plan, { kind: 'off', message: 'defacing is off' });
   // Read every input; those that cannot be read are left to `anonymize`, which says why.
   const read: (DicomFile | undefined)[] = inputs.map((i) => {
@@ -142,6 +157,22 @@ const run = async (inputs: readonly SeriesInput[], plan: Plan, options: DefaceOp
     });
 
   applyCut(voxels, verdict.cut, frames, verdict.fill.stored);
+  // The proof, before anything is written: a face detector looks at renders of the skin before
+  // and after. A face still found after the cut withholds the series (fail closed); a face not
+  // found on the original either is reported as proving nothing, and the cut stands on its own
+  // checks (the margin recheck above).
+  let checked: FaceCheckResult | undefined;
+  if (options.detector) {
+    const after = voxelsOf(volume, frames, voxels.modality, voxels.rescale);
+    checked = await faceCheck(voxels, after, options.detector, { frame: verdict.axes, mask });
+    if (checked.detectedAfter > 0)
+      return withholdAll(inputs, read, {
+        kind: 'withheld',
+        message: `${checked.message}; the series is withheld`,
+        frameOfReferenceUID,
+        faceCheck: checked,
+      });
+  }
   // Each file's frames, in its own frame order, from the volume's slice order.
   const perFile: Samples[][] = files.map(() => []);
   volume.frames.forEach((f, k) => {
@@ -161,6 +192,7 @@ const run = async (inputs: readonly SeriesInput[], plan: Plan, options: DefaceOp
       message: verdict.message,
       notes: [...volume.notes, ...verdict.notes],
       frameOfReferenceUID,
+      ...(checked ? { faceCheck: checked } : {}),
     },
     outcomes,
   };
