@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { VitePWA } from 'vite-plugin-pwa';
+import { viteStaticCopy } from 'vite-plugin-static-copy';
 import { defineConfig } from 'vitest/config';
+import { faceAssetTargets } from './vite/faceAssets.ts';
+import { ocrAssetTargets } from './vite/ocrAssets.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -14,6 +17,13 @@ export default defineConfig({
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 600 },
   preview: { port: 4173, strictPort: true },
   plugins: [
+    // The face detector's weights and TensorFlow.js's WebAssembly (face-check/), and tesseract.js's
+    // worker, core and English data (ocr/): copied from node_modules into the build, so they are
+    // served from our own origin like everything else (src/pixels/faceCheck/browser.ts,
+    // src/pixels/text/assets.ts). Flat: the loaders ask for file names under those folders.
+    viteStaticCopy({
+      targets: [...faceAssetTargets, ...ocrAssetTargets].map((t) => ({ ...t, rename: { stripBase: true } })),
+    }),
     VitePWA({
       // 'prompt': a new version never reloads the page by itself (it could be in the middle of a run).
       registerType: 'prompt',
@@ -40,7 +50,8 @@ export default defineConfig({
       },
       workbox: {
         // Sample files have no extension (like a real CD), so match everything under sample/.
-        globPatterns: ['**/*.{js,css,html,svg,png,json,wasm}', 'sample/**/*'],
+        // bin and gz: the face detector's weights and the OCR language data, so both checks work offline.
+        globPatterns: ['**/*.{js,css,html,svg,png,json,wasm,bin,gz}', 'sample/**/*'],
         globIgnores: ['**/*.map', 'sample/.gitignore'],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         navigateFallback: 'index.html',
