@@ -53,6 +53,21 @@ describe('parseArgs', () => {
     expect(a.workers).toBe(3);
   });
 
+  it('scans for burned-in text by default; --no-text-scan turns it off, --scan-series adds series', () => {
+    expect(run('in', 'out')).toMatchObject({ textScan: true, scanSeries: [] });
+    const a = run('in', 'out', '--no-text-scan', '--scan-series', '1.2.5', '--scan-series=1.2.6');
+    expect(a.textScan).toBe(false);
+    expect(a.scanSeries).toEqual(['1.2.5', '1.2.6']);
+    expect(HELP).toContain('--no-text-scan');
+    expect(HELP).toContain('--scan-series <UID>');
+    const p = parseArgs(['in', 'out', '--scan-series', 'CT-HEAD'], KEY);
+    expect(p).toEqual({ kind: 'error', message: '--scan-series needs a Series Instance UID (digits and dots)' });
+    expect(parseArgs(['in', 'out', '--no-text-scan=1'], KEY)).toEqual({
+      kind: 'error',
+      message: '--no-text-scan takes no value',
+    });
+  });
+
   it('answers --help and -h', () => {
     expect(parseArgs(['--help'], KEY)).toEqual({ kind: 'help' });
     expect(parseArgs(['in', '-h'], KEY)).toEqual({ kind: 'help' });

@@ -26,6 +26,10 @@ export interface CliArgs {
   timing: boolean;
   /** Deface head CT and MR volumes (on by default; --no-deface turns it off). */
   deface: boolean;
+  /** Scan images that may carry burned-in text (on by default; --no-text-scan turns it off). */
+  textScan: boolean;
+  /** Original Series Instance UIDs to scan for burned-in text as well (a CT or MR series). */
+  scanSeries: string[];
 }
 
 export type Parsed = { kind: 'run'; args: CliArgs } | { kind: 'help' } | { kind: 'error'; message: string };
@@ -56,6 +60,8 @@ export const parseArgs = (argv: readonly string[], defaultKey: string): Parsed =
   const overrides: Partial<ProfileOptions> = {};
   const pseudonyms: Record<string, string> = {};
   const allowBurnedIn: string[] = [];
+  const scanSeries: string[] = [];
+  let textScan = true;
   let preset: Preset = 'research';
   let keyFile = defaultKey;
   let force = false;
@@ -119,6 +125,19 @@ export const parseArgs = (argv: readonly string[], defaultKey: string): Parsed =
         allowBurnedIn.push(v);
         break;
       }
+      case 'scan-series': {
+        const v = value();
+        if (!v || !/^[0-9.]+$/.test(v)) {
+          return { kind: 'error', message: '--scan-series needs a Series Instance UID (digits and dots)' };
+        }
+        scanSeries.push(v);
+        break;
+      }
+      case 'text-scan':
+      case 'no-text-scan':
+        if (inline !== undefined) return { kind: 'error', message: `--${name} takes no value` };
+        textScan = name === 'text-scan';
+        break;
       case 'workers': {
         const n = Number(value());
         if (!Number.isInteger(n) || n < 1 || n > 256) return { kind: 'error', message: '--workers must be 1 to 256' };
@@ -167,6 +186,8 @@ export const parseArgs = (argv: readonly string[], defaultKey: string): Parsed =
       quiet,
       timing,
       deface,
+      textScan,
+      scanSeries,
       ...(workers === undefined ? {} : { workers }),
     },
   };
@@ -203,8 +224,8 @@ Identity:
                            created with a new random key if it does not exist — keep it to get the
                            same pseudonyms next time)
   --pseudonym <ID>=<name>  use this pseudonym for the patient with this Patient ID (repeatable)
-  --allow-burned-in <UID>  release this series (original Series Instance UID) although its pixels
-                           may show burned-in text; you checked it yourself (repeatable)
+  --allow-burned-in <UID>  release this series (original Series Instance UID) as it is, without
+                           scanning it for burned-in text; you checked it yourself (repeatable)
 
 Pixels:
   --no-deface              leave faces in head CT and MR volumes. By default the face (nose, lips,
@@ -212,6 +233,16 @@ Pixels:
                            10 mm from the brain, and recorded (Recognizable Visual Features NO,
                            code 113102). Localizers of a defaced head and 3D renderings of a head
                            are withheld: they show the face.
+  --no-text-scan           do not look for text burned into the pixels. By default every image that
+                           may carry some (Burned In Annotation YES, ultrasound, secondary captures,
+                           XA/RF, endoscopy and photographs, CR/DX/MG, screen captures such as dose
+                           reports) is read on this computer (OCR); names, IDs, dates and other text
+                           are blacked out, the result is read again, and the image is written
+                           uncompressed (RGB for colour) with Burned In Annotation NO and code 113101.
+                           An image whose text cannot be shown gone is withheld with the reason.
+                           With --no-text-scan such images are withheld unless --allow-burned-in.
+  --scan-series <UID>      also scan this series (original Series Instance UID) for burned-in text,
+                           e.g. a CT or MR series, which are not scanned by default (repeatable)
 
 Running:
   --force                  write into a non-empty output folder (replaces its DICOM/ and DICOMDIR)

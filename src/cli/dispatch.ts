@@ -34,15 +34,24 @@ interface Work {
   waiting: { entry: InputFile; why: string; frameOfReferenceUID: string }[];
   /** Decided from the header alone (a 3D rendering of a head). */
   withheld: { entry: InputFile; reason: string }[];
+  /** Frames of reference whose localizers are unsafe before any series runs, and why. */
+  unsafeFrames: Map<string, string>;
 }
 
 /**
  * Sorts the files for the second pass (issue 4, "which series"): head-candidate series go to a
  * worker whole; localizers and 2D CT/MR images sharing a candidate's frame of reference wait for
- * its verdict; 3D renderings of a head are withheld; everything else goes file by file.
+ * its verdict; 3D renderings of a head are withheld; everything else goes file by file. A head
+ * series the user also asked to scan for text is withheld: defacing and text cleaning on the same
+ * pixels are not combined yet, and doing only one would drop a step the user asked for.
  */
-const planWork = (files: InputFile[], facts: ReadonlyMap<string, SeriesFacts> | undefined, deface: boolean): Work => {
-  const work: Work = { singles: [], series: [], waiting: [], withheld: [] };
+const planWork = (
+  files: InputFile[],
+  facts: ReadonlyMap<string, SeriesFacts> | undefined,
+  deface: boolean,
+  scanSeries: ReadonlySet<string>,
+): Work => {
+  const work: Work = { singles: [], series: [], waiting: [], withheld: [], unsafeFrames: new Map() };
   if (!deface || !facts) {
     work.singles = files;
     return work;
@@ -65,6 +74,23 @@ const planWork = (files: InputFile[], facts: ReadonlyMap<string, SeriesFacts> | 
   const candidateFrames = new Set<string>();
   for (const { list, c } of classes) {
     if (c.kind !== 'head-candidate') continue;
+    const uid = facts.get(list[0]!.rel)!.seriesInstanceUID;
+    if (scanSeries.has(uid)) {
+      for (const entry of list)
+        work.withheld.push({
+          entry,
+          reason: `${entry.rel}: a head series chosen to be scanned for text; defacing and text cleaning are not done together yet (use --no-deface to scan it for text); withheld`,
+        });
+      for (const f of list) {
+        const frame = facts.get(f.rel)!.frameOfReferenceUID;
+        candidateFrames.add(frame);
+        work.unsafeFrames.set(
+          frame,
+          'a localizer or 2D image of a head series that was withheld: it may show the face in profile',
+        );
+      }
+      continue;
+    }
     work.series.push({ files: list, facts: facts.get(list[0]!.rel)! });
     for (const f of list) candidateFrames.add(facts.get(f.rel)!.frameOfReferenceUID);
   }
@@ -102,6 +128,8 @@ export const dispatchAll = async (
     facts?: ReadonlyMap<string, SeriesFacts>;
     /** Deface head volumes (default on). */
     deface?: boolean;
+    /** Original Series Instance UIDs the user asked to scan for burned-in text. */
+    scanSeries?: readonly string[];
   },
 ): Promise<Dispatched> => {
   const out: Dispatched = { records: [], staged: [], series: [], spent: { read: 0, engine: 0, write: 0 } };
@@ -120,7 +148,16 @@ export const dispatchAll = async (
       const info = interner.info(result.info);
       const identity = interner.list(result.identity);
       const notes = result.notes.map((n) => interner.string(n));
-      staged.push({ entry, stagePath, info, identity, counts, notes, outputBytes });
+      staged.push({
+        entry,
+        stagePath,
+        info,
+        identity,
+        counts,
+        notes,
+        outputBytes,
+        ...(result.text ? { text: result.text } : {}),
+      });
     }
   };
   const lost = (entry: InputFile, e: unknown) =>
@@ -198,7 +235,8 @@ export const dispatchAll = async (
       opts.progress.tick(0);
     } else files.push(entry);
   }
-  const work = planWork(files, opts.facts, opts.deface !== false);
+  const work = planWork(files, opts.facts, opts.deface !== false, new Set(opts.scanSeries ?? []));
+  for (const [frame, why] of work.unsafeFrames) unsafeFrames.set(frame, why);
   for (const { entry, reason } of work.withheld) {
     records.push({ status: 'withheld', input: entry.rel, bytes: entry.size, reason });
     opts.progress.tick(entry.size);

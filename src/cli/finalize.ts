@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ActionCounts } from '../deid/Outcome.ts';
+import type { ActionCounts, TextCleaning } from '../deid/Outcome.ts';
 import { directoryProblem } from '../output/dicomdir.ts';
 import { assignFileIds, fileIdPath, pathLeaks } from '../output/naming.ts';
 import type { FileRecord } from '../output/report.ts';
@@ -18,6 +18,8 @@ export interface Staged {
   counts: ActionCounts;
   notes: string[];
   outputBytes: number;
+  /** Burned-in text blacked out in its pixels (no PHI). */
+  text?: TextCleaning;
 }
 
 /** An output in its final place, as the DICOMDIR lists it. */
@@ -106,6 +108,7 @@ export const finalize = (output: string, staged: Staged[], records: FileRecord[]
       outputBytes: s.outputBytes,
       counts: s.counts,
       ...(s.notes.length ? { notes: s.notes } : {}),
+      ...(s.text ? { text: s.text } : {}),
     });
     placed.push({ staged: s, fileId });
   }

@@ -34,8 +34,8 @@ const ct = join(tmp, 'CT_small');
 copyFileSync(join(PYDICOM_DIR, 'test_files', 'CT_small.dcm'), ct);
 
 describe('runJob', () => {
-  it('reads a DICOM file, de-identifies it and writes the output to the staging path', () => {
-    const r = runJob({ name: 'CD/CT_small', path: ct, stagePath: stage('ct') }, plan);
+  it('reads a DICOM file, de-identifies it and writes the output to the staging path', async () => {
+    const r = await runJob({ name: 'CD/CT_small', path: ct, stagePath: stage('ct') }, plan);
     expect(r.status).toBe('anonymized');
     if (r.status !== 'anonymized') return;
     expect(statSync(stage('ct')).size).toBe(r.outputBytes);
@@ -47,38 +47,38 @@ describe('runJob', () => {
     expect(r.identity.length).toBeGreaterThan(0);
   });
 
-  it('skips what is not DICOM, reading only its start, and writes nothing', () => {
+  it('skips what is not DICOM, reading only its start, and writes nothing', async () => {
     const pdf = put('Befund.pdf', `%PDF-1.4\n${'x'.repeat(100_000)}`);
-    expect(runJob({ name: 'Befund.pdf', path: pdf, stagePath: stage('pdf') }, plan)).toEqual({
+    expect(await runJob({ name: 'Befund.pdf', path: pdf, stagePath: stage('pdf') }, plan)).toEqual({
       status: 'skipped',
       what: 'PDF document',
     });
-    expect(runJob({ name: 'empty', path: put('empty', ''), stagePath: stage('empty') }, plan)).toEqual({
+    expect(await runJob({ name: 'empty', path: put('empty', ''), stagePath: stage('empty') }, plan)).toEqual({
       status: 'skipped',
       what: 'empty file',
     });
     expect(existsSync(stage('pdf'))).toBe(false);
   });
 
-  it("skips the input's DICOMDIR", () => {
-    const r = runJob(
+  it("skips the input's DICOMDIR", async () => {
+    const r = await runJob(
       { name: 'DICOMDIR', path: join(PYDICOM_DIR, 'test_files', 'dicomdirtests', 'DICOMDIR'), stagePath: stage('dd') },
       plan,
     );
     expect(r).toMatchObject({ status: 'skipped', what: expect.stringMatching(/^DICOMDIR/) });
   });
 
-  it('withholds, naming the file by its input name, what cannot be read or written', () => {
-    const missing = runJob({ name: 'CD/IM1', path: join(tmp, 'nope'), stagePath: stage('nope') }, plan);
+  it('withholds, naming the file by its input name, what cannot be read or written', async () => {
+    const missing = await runJob({ name: 'CD/IM1', path: join(tmp, 'nope'), stagePath: stage('nope') }, plan);
     expect(missing).toEqual({ status: 'withheld', reason: 'CD/IM1: cannot be read (ENOENT)' });
-    const unwritable = runJob({ name: 'CD/IM2', path: ct, stagePath: join(tmp, 'no-such-folder', 'x') }, plan);
+    const unwritable = await runJob({ name: 'CD/IM2', path: ct, stagePath: join(tmp, 'no-such-folder', 'x') }, plan);
     expect(unwritable).toEqual({ status: 'withheld', reason: 'CD/IM2: the output could not be written (ENOENT)' });
   });
 
-  it('withholds a truncated DICOM file with the reason', () => {
+  it('withholds a truncated DICOM file with the reason', async () => {
     const whole = readFileSync(ct);
     const path = put('cut', whole.subarray(0, whole.length - 1000));
-    const r = runJob({ name: 'cut', path, stagePath: stage('cut') }, plan);
+    const r = await runJob({ name: 'cut', path, stagePath: stage('cut') }, plan);
     expect(r.status).toBe('withheld');
     if (r.status === 'withheld') expect(r.reason).toMatch(/^cut: /);
   });

@@ -1,9 +1,10 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import { anonymize, type Plan } from '../deid/anonymize.ts';
+import type { Plan } from '../deid/anonymize.ts';
 import { identityStrings } from '../deid/Identity.ts';
 import type { Outcome } from '../deid/Outcome.ts';
 import type { ProfileOptions } from '../deid/options.ts';
 import { readDicom } from '../dicom/read.ts';
+import { processFile } from '../pipeline/processFile.ts';
 import { defaceSeries, type SeriesInput } from '../pixels/deface/defaceSeries.ts';
 import { seriesFactsOf } from '../study/headVolume.ts';
 import { instanceInfo } from '../study/InstanceInfo.ts';
@@ -13,12 +14,18 @@ import type { FileResult, Job, JobResult, Spent } from './protocol.ts';
 
 /**
  * One input file, start to finish, inside a worker: read it, de-identify it with the same engine
- * call as the app (`anonymize`: read, apply the profile, write, re-read, verify), and write the
- * output to the job's staging path. Never throws: every failure is a withheld result naming the
- * file. Each file's bytes are read once into one buffer, and the engine's output (one allocation)
- * goes straight to disk. `spent`, if given, is filled in with where the time went.
+ * call as the app (`processFile`: read, clean burned-in text where the image may carry some,
+ * apply the profile, write, re-read, verify), and write the output to the job's staging path.
+ * Never throws: every failure is a withheld result naming the file. Each file's bytes are read
+ * once into one buffer, and the engine's output (one allocation) goes straight to disk. A file
+ * that needs no OCR (a CT slice) never waits on anything: its promise settles with no I/O between.
+ * `spent`, if given, is filled in with where the time went.
  */
-export const runJob = (job: Omit<Job, 'id'> & { stagePath: string }, plan: Plan, spent?: Spent): FileResult => {
+export const runJob = async (
+  job: Omit<Job, 'id'> & { stagePath: string },
+  plan: Plan,
+  spent?: Spent,
+): Promise<FileResult> => {
   const t0 = performance.now();
   const input = readInput(job.path, job.name);
   const t1 = performance.now();
@@ -26,9 +33,9 @@ export const runJob = (job: Omit<Job, 'id'> & { stagePath: string }, plan: Plan,
   if (input.kind === 'done') return input.result;
   let outcome: Outcome;
   try {
-    outcome = anonymize(input.bytes, plan, job.name);
+    outcome = await processFile(input.bytes, plan, job.name);
   } catch (e) {
-    // anonymize promises not to throw; if it does, the file is withheld, not lost.
+    // processFile promises not to throw; if it does, the file is withheld, not lost.
     outcome = { status: 'withheld', reason: `${job.name}: internal error (${describeError(e)})` };
   }
   const t2 = performance.now();
@@ -46,8 +53,17 @@ const stage = (outcome: Outcome, stagePath: string, name: string): FileResult =>
   } catch (e) {
     return { status: 'withheld', reason: `${name}: the output could not be written (${describeError(e)})` };
   }
-  const { info, identity, counts, notes } = outcome;
-  return { status: 'anonymized', stagePath, outputBytes: outcome.bytes.byteLength, info, identity, counts, notes };
+  const { info, identity, counts, notes, text } = outcome;
+  return {
+    status: 'anonymized',
+    stagePath,
+    outputBytes: outcome.bytes.byteLength,
+    info,
+    identity,
+    counts,
+    notes,
+    ...(text ? { text } : {}),
+  };
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { Plan } from '../deid/anonymize.ts';
-import type { ActionCounts } from '../deid/Outcome.ts';
+import type { ActionCounts, TextCleaning } from '../deid/Outcome.ts';
 import type { SeriesVerdict } from '../pixels/deface/defaceSeries.ts';
 import type { SeriesFacts } from '../study/headVolume.ts';
 import type { InstanceInfo } from '../study/InstanceInfo.ts';
@@ -57,6 +57,8 @@ export type FileResult =
       identity: string[];
       counts: ActionCounts;
       notes: string[];
+      /** Burned-in text blacked out in its pixels: where (no PHI). */
+      text?: TextCleaning;
     }
   | { status: 'withheld'; reason: string; original?: InstanceInfo }
   | { status: 'skipped'; what: string };

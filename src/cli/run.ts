@@ -79,6 +79,8 @@ export const runCli = async (args: CliArgs, io: CliIO): Promise<number> => {
       pseudonyms: args.pseudonyms,
       allowBurnedInSeries: args.allowBurnedIn,
       deface: args.deface,
+      scanText: args.textScan,
+      scanSeries: args.scanSeries,
     },
     stageDir: staging,
   });
@@ -112,6 +114,7 @@ export const runCli = async (args: CliArgs, io: CliIO): Promise<number> => {
       extraIdentity: scanned.identity,
       facts: scanned.facts,
       deface: args.deface,
+      scanSeries: args.scanSeries,
     });
   } finally {
     await pool.close();
@@ -143,6 +146,8 @@ export const runCli = async (args: CliArgs, io: CliIO): Promise<number> => {
       pseudonymsGiven: Object.keys(args.pseudonyms).length,
       burnedInSeriesAllowed: args.allowBurnedIn.length,
       deface: args.deface,
+      textScan: args.textScan,
+      seriesScannedOnRequest: args.scanSeries.length,
       workers,
     },
     startedAt,

@@ -7,7 +7,9 @@ import type { Job, JobResult, Reply, WorkerSetup } from './protocol.ts';
 /**
  * A CLI worker thread, thin on purpose: each job names a file (or the files of a series),
  * `runJob`/`runSeriesJob` read, de-identify and write them, and only the small result goes back
- * to the main thread. Outputs go to this worker's own staging subfolder, named by job id (unique
+ * to the main thread. The OCR engine (tesseract.js, its own worker thread) is loaded by the first
+ * image that needs it and shared by every later one; it ends with this thread when the pool
+ * terminates it. Outputs go to this worker's own staging subfolder, named by job id (unique
  * in the run). Jobs run one after another, never interleaved: a series job awaits its decoders,
  * and a second series started meanwhile would hold a second volume in memory.
  */
@@ -31,7 +33,7 @@ const handle = async ({ id, ...job }: Job): Promise<void> => {
   let result: JobResult;
   if (job.scan) result = scanJob(job.path, plan.options);
   else if (job.series) result = await runSeriesJob(job.series, stagePath, batchPlan, spent);
-  else result = runJob({ ...job, stagePath }, batchPlan, spent);
+  else result = await runJob({ ...job, stagePath }, batchPlan, spent);
   const reply: Reply = { id, spent, ...result };
   parentPort!.postMessage(reply);
 };

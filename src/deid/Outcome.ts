@@ -15,6 +15,40 @@ export interface Anonymized {
   notes: string[];
   /** The identity strings found in the input (PHI: for leak checks on paths and outputs only). */
   identity: string[];
+  /** Burned-in text was found and blacked out (113101): where, for the report. Absent otherwise. */
+  text?: TextCleaning;
+}
+
+/**
+ * What burned-in text cleaning did to one image, for the report and the app. It holds no PHI:
+ * boxes are coordinates, sizes and flags; the text OCR read is given only for boxes kept on
+ * purpose (allow-listed: an orientation letter, a scale mark, a unit, a probe or depth figure).
+ */
+export interface TextCleaning {
+  /** Frames in the image. */
+  frames: number;
+  /** One layout served every frame: the boxes are listed once, for frame 'all'. */
+  static: boolean;
+  /** "PHI found in pixels": a box matched one of the input's identity strings. */
+  phiFound: boolean;
+  /** Boxes per frame (only frames with boxes), frames numbered from 1, or 'all'. */
+  frameBoxes: { frame: number | 'all'; boxes: TextBox[] }[];
+}
+
+/** One box of text in a frame's pixel coordinates (column x, row y from the top left). */
+export interface TextBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Blacked out (true), or kept as allow-listed text (false). */
+  blackedOut: boolean;
+  /** It matched an identity string of the input ("PHI found in pixels"). */
+  phi: boolean;
+  /** The kinds of identifying text read there: identity, date, time, ID-like (words, never the text). */
+  risks: string[];
+  /** What a kept box says (allow-listed, never identifying); absent for blacked-out boxes. */
+  kept?: string;
 }
 
 /** Not offered: it could not be read, cleaned or verified. `reason` is written for a person. */

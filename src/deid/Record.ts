@@ -17,7 +17,8 @@ const PIXEL_METHODS: Record<PixelMethod, string> = {
  * The record of what was done (PS3.15 §E.1.1 and PS3.3 C.7.1.1): Patient Identity Removed = YES,
  * De-identification Method in words, the De-identification Method Code Sequence with 113100 and
  * one CID 7050 code per option applied (and per pixel step: 113102 after defacing, which also
- * sets Recognizable Visual Features to NO), and Longitudinal Temporal Information Modified.
+ * sets Recognizable Visual Features to NO; 113101 after burned-in text was blacked out and read
+ * back clean, which sets Burned In Annotation to NO), and Longitudinal Temporal Information Modified.
  */
 export const writeRecord = (ds: Dataset, options: ProfileOptions, pixelMethods: PixelMethod[] = []): void => {
   const applied = OPTION_NAMES.filter((o) => options[o]);
@@ -53,7 +54,13 @@ export const writeRecord = (ds: Dataset, options: ProfileOptions, pixelMethods: 
   ds.set(stringElement(0x00280303, temporal, 'CS'));
   // PS3.3 C.7.6.1.1.9 / PS3.15 E.3.1: the face is gone, so the image no longer has recognizable visual features.
   if (pixelMethods.includes('113102')) ds.set(stringElement(RECOGNIZABLE_VISUAL_FEATURES, 'NO', 'CS'));
+  // PS3.3 C.7.6.1 (General Image Module): the text written into the pixels is gone (found, blacked out, read back
+  // clean). Only then: an image merely believed clean keeps what its device said.
+  if (pixelMethods.includes('113101')) ds.set(stringElement(BURNED_IN_ANNOTATION, 'NO', 'CS'));
 };
+
+/** Burned In Annotation (0028,0301). */
+export const BURNED_IN_ANNOTATION = 0x00280301;
 
 /** Recognizable Visual Features (0028,0302). */
 export const RECOGNIZABLE_VISUAL_FEATURES = 0x00280302;

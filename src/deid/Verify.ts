@@ -14,7 +14,7 @@ import { describePath, scanForLeaks, visitElements } from './LeakScan.ts';
 import type { Context } from './profile/conformance.ts';
 import type { Profile } from './profile/Profile.ts';
 import { isSafePrivate } from './profile/safePrivate.ts';
-import { type PixelMethod, RECOGNIZABLE_VISUAL_FEATURES } from './Record.ts';
+import { BURNED_IN_ANNOTATION, type PixelMethod, RECOGNIZABLE_VISUAL_FEATURES } from './Record.ts';
 
 /** What verification needs to know about the input. */
 export interface Expectations {
@@ -53,8 +53,8 @@ export const verifyOutput = (
 
 /**
  * After a pixel step: native Explicit VR Little Endian, exactly the new samples, the method's
- * CID 7050 code in the De-identification Method Code Sequence, and for defacing Recognizable
- * Visual Features NO. Fails closed: an output whose pixels were meant to change never goes out
+ * CID 7050 code in the De-identification Method Code Sequence, for defacing Recognizable
+ * Visual Features NO, for cleaned text Burned In Annotation NO. Fails closed: an output whose pixels were meant to change never goes out
  * with the old ones.
  */
 const pixelsBreach = (file: DicomFile, p: NonNullable<Expectations['pixels']>): string | undefined => {
@@ -66,6 +66,8 @@ const pixelsBreach = (file: DicomFile, p: NonNullable<Expectations['pixels']>): 
   if (!codes.includes(p.method)) return `the De-identification Method Code Sequence lacks ${p.method}`;
   if (p.method === '113102' && getString(file.dataset, RECOGNIZABLE_VISUAL_FEATURES) !== 'NO')
     return 'Recognizable Visual Features (0028,0302) should be NO after defacing';
+  if (p.method === '113101' && getString(file.dataset, BURNED_IN_ANNOTATION) !== 'NO')
+    return 'Burned In Annotation (0028,0301) should be NO after the text was cleaned';
   return undefined;
 };
 

@@ -258,12 +258,20 @@ describe('leak scan and fail-closed verification', () => {
     expect(str(o, 0x00081090)).toBe('Model 3000'); // Manufacturer's Model Name: kept, cleaned
   });
   it('withholds an image that may carry burned-in text unless the user cleared its series', () => {
-    const sc = ctSpec({ 524310: '1.2.840.10008.5.1.4.1.1.7', 524384: 'OT' });
+    const pixels = { 2145386512: { vr: 'OW' as const, bytes: new Uint8Array(8) } };
+    const sc = ctSpec({ 524310: '1.2.840.10008.5.1.4.1.1.7', 524384: 'OT', ...pixels });
     const w = run(sc, RESEARCH);
     expect(w.status).toBe('withheld');
-    if (w.status === 'withheld') expect(w.reason).toMatch(/IM0001: a secondary capture/);
+    if (w.status === 'withheld')
+      expect(w.reason).toMatch(/IM0001: a secondary capture.*\(clear the series to include it\)/);
+    expect(run(sc, RESEARCH, { scanText: false })).toMatchObject({
+      status: 'withheld',
+      reason: expect.stringMatching(/\(scan it for text, or clear the series to include it\)/),
+    });
     expect(run(sc, RESEARCH, { allowBurnedInSeries: ['1.2.826.0.1.3680043.9.1.3'] }).status).toBe('anonymized');
     expect(run(ctSpec({ 2622209: 'YES' }), RESEARCH).status).toBe('withheld');
+    // No Pixel Data, no pixels to carry text: only the device's YES (an encapsulated PDF) withholds.
+    expect(run(ctSpec({ 524310: '1.2.840.10008.5.1.4.1.1.7', 524384: 'OT' }), RESEARCH).status).toBe('anonymized');
   });
   it('withholds a file it cannot read, with the reason', () => {
     const o = anonymize(part10(build(ctSpec())).subarray(0, 400), { options: RESEARCH, key }, 'IM0009');

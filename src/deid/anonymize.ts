@@ -1,9 +1,11 @@
 import { fileMeta } from '../dicom/FileMeta.ts';
-import { readDicom } from '../dicom/read.ts';
-import { getString } from '../dicom/values.ts';
+import type { Result } from '../dicom/ReadError.ts';
+import { type DicomFile, readDicom } from '../dicom/read.ts';
+import { getString, numberOf } from '../dicom/values.ts';
 import { writePart10 } from '../dicom/write.ts';
 import type { Samples } from '../pixels/codecs/DecodedFrame.ts';
 import { replacePixelData } from '../pixels/write/replacePixels.ts';
+import { nativeColour } from '../pixels/write/toRgb.ts';
 import { instanceInfo } from '../study/InstanceInfo.ts';
 import { MEDIA_STORAGE_DIRECTORY } from '../study/sniff.ts';
 import { burnedInRisk } from './BurnedIn.ts';
@@ -15,7 +17,7 @@ import { UidMap } from './handlers/UID.ts';
 import { identityStrings, patientIdentity } from './Identity.ts';
 import type { Key } from './Key.ts';
 import { scanForLeaks } from './LeakScan.ts';
-import type { Outcome } from './Outcome.ts';
+import type { Outcome, TextCleaning } from './Outcome.ts';
 import { type ProfileOptions, validateOptions } from './options.ts';
 import { buildProfile, type Profile } from './profile/Profile.ts';
 import { type PixelMethod, writeRecord } from './Record.ts';
@@ -29,6 +31,13 @@ export interface Plan {
   pseudonyms?: Record<string, string>;
   /** Original Series Instance UIDs the user cleared although their pixels may carry text. */
   allowBurnedInSeries?: string[];
+  /**
+   * Scan images that may carry burned-in text (issue 5: on by default; `false` turns it off, and
+   * images at risk are then withheld unless cleared). Read by `processFile`, not by `anonymize`.
+   */
+  scanText?: boolean;
+  /** Original Series Instance UIDs to scan for text although nothing says they carry any (CT, MR). */
+  scanSeries?: string[];
   /** Identity strings found elsewhere in the batch (the inventory), searched for as well. */
   extraIdentity?: string[];
   /**
@@ -50,6 +59,10 @@ export interface PixelEdit {
   photometric?: string;
   /** 113102 Clean Recognizable Visual Features (defacing) or 113101 Clean Pixel Data. */
   method: PixelMethod;
+  /** Overlay groups (60xx) embedded in the old pixel words: the new samples have none, so they go. */
+  embeddedOverlayGroups?: readonly number[];
+  /** What text cleaning did, for the outcome (boxes, no PHI). */
+  text?: TextCleaning;
 }
 
 const profiles = new Map<string, Profile>();
@@ -79,17 +92,34 @@ const matcherFor = (identity: string[]): IdentityMatcher => {
  */
 export const anonymize = (bytes: Uint8Array, plan: Plan, name: string, pixels?: PixelEdit): Outcome => {
   try {
-    return run(bytes, plan, name, pixels);
+    return run(readDicom(bytes), plan, name, pixels);
   } catch (e) {
     // A bug must never let a file through: withhold it and say so.
-    return { status: 'withheld', reason: `${name}: internal error while de-identifying (${(e as Error).message})` };
+    return internalError(name, e);
   }
 };
 
-const run = (bytes: Uint8Array, plan: Plan, name: string, pixels: PixelEdit | undefined): Outcome => {
+/**
+ * `anonymize` for a file the caller has already read (with `readDicom`, whole): the single-file
+ * pipeline reads once to decide whether pixels need cleaning, and does not read again. The file's
+ * data set is changed in place. Never throws.
+ */
+export const anonymizeRead = (read: Result<DicomFile>, plan: Plan, name: string, pixels?: PixelEdit): Outcome => {
+  try {
+    return run(read, plan, name, pixels);
+  } catch (e) {
+    return internalError(name, e);
+  }
+};
+
+const internalError = (name: string, e: unknown): Outcome => ({
+  status: 'withheld',
+  reason: `${name}: internal error while de-identifying (${e instanceof Error ? e.message : String(e)})`,
+});
+
+const run = (read: Result<DicomFile>, plan: Plan, name: string, edit: PixelEdit | undefined): Outcome => {
   const bad = validateOptions(plan.options);
   if (bad) return { status: 'withheld', reason: bad };
-  const read = readDicom(bytes);
   if (!read.ok) {
     if (read.error.kind === 'not-dicom') return { status: 'skipped', what: read.error.message };
     return { status: 'withheld', reason: `${name}: ${read.error.message}` };
@@ -102,9 +132,15 @@ const run = (bytes: Uint8Array, plan: Plan, name: string, pixels: PixelEdit | un
   const withheld = (reason: string): Outcome => ({ status: 'withheld', reason: `${name}: ${reason}`, original });
   if (!getString(dataset, 0x00080018)) return withheld('it has no SOP Instance UID (0008,0018)');
   if (!getString(dataset, 0x00080016)) return withheld('it has no SOP Class UID (0008,0016)');
-  const burnedIn = burnedInRisk(original);
-  if (burnedIn && !plan.allowBurnedInSeries?.includes(original.seriesInstanceUID)) {
-    return withheld(`${burnedIn}; withheld until it is checked (clear the series to include it)`);
+  // Text in the pixels: cleaned and read back clean (113101), or cleared by the user, or withheld.
+  // An object without Pixel Data has no pixels to carry text, unless its device says YES (an
+  // encapsulated PDF: its document is the text).
+  const burnedIn =
+    dataset.has(0x7fe00010) || original.burnedInAnnotation === 'YES' ? burnedInRisk(original) : undefined;
+  const cleaned = edit?.method === '113101';
+  if (burnedIn && !cleaned && !plan.allowBurnedInSeries?.includes(original.seriesInstanceUID)) {
+    const how = plan.scanText === false ? 'scan it for text, or clear the series' : 'clear the series';
+    return withheld(`${burnedIn}; withheld until it is checked (${how} to include it)`);
   }
 
   const profile = profileFor(plan.options);
@@ -130,6 +166,13 @@ const run = (bytes: Uint8Array, plan: Plan, name: string, pixels: PixelEdit | un
   const leaks = scanForLeaks(dataset, matcher, true);
   if (leaks.length) return withheld(`identifying text "${leaks[0]!.found}" in ${leaks[0]!.where} cannot be cleaned`);
   let outSyntax = transferSyntax;
+  // Colour goes out as RGB, never YBR (issue 5 §5): converted before writing, so that verification
+  // compares the output with exactly what was meant to be written.
+  const bitsStored = numberOf(dataset.get(0x00280101), transferSyntax.littleEndian);
+  const pixels = edit && {
+    ...edit,
+    ...nativeColour(edit, getString(dataset, 0x00280004) ?? '', bitsStored),
+  };
   if (pixels) {
     const replaced = replacePixelData(read.value, pixels);
     if (!replaced.ok) return withheld(replaced.error.message);
@@ -159,5 +202,6 @@ const run = (bytes: Uint8Array, plan: Plan, name: string, pixels: PixelEdit | un
     counts: f.counts,
     notes: read.value.warnings,
     identity,
+    ...(edit?.text ? { text: edit.text } : {}),
   };
 };

@@ -33,7 +33,7 @@ const files: FileRecord[] = [
 ];
 const info = testInfo({ modality: 'CT', seriesNumber: 2, seriesDescription: 'Thorax' });
 
-const report = buildReport({
+const facts = {
   veilVersion: '0.1.0',
   input: '/cd',
   output: '/out',
@@ -47,7 +47,8 @@ const report = buildReport({
     ['DICOM/P0001/S0001/SE0001/IM000001', { ...info, sopInstanceUID: '2.25.1' }],
     ['DICOM/P0001/S0001/SE0001/IM000002', { ...info, sopInstanceUID: '2.25.2' }],
   ]),
-});
+};
+const report = buildReport(facts);
 
 describe('the run report', () => {
   it('accounts for every input file exactly once, in input order', () => {
@@ -105,6 +106,45 @@ describe('the run report', () => {
     expect(at('DICOM/P0001/S0001/SE0001  CT #2 "Thorax"  2 files  from MUELLER_JOERG/CT')).toBeGreaterThan(
       at('Series written:'),
     );
+  });
+
+  it('lists the boxes of each image cleaned of burned-in text, flags and sizes only', () => {
+    const cleaned = buildReport({
+      ...facts,
+      files: [
+        {
+          status: 'anonymized',
+          input: 'US/IM1',
+          bytes: 10,
+          output: 'DICOM/P0001/S0001/SE0002/IM000001',
+          outputBytes: 10,
+          text: {
+            frames: 8,
+            static: true,
+            phiFound: true,
+            frameBoxes: [
+              {
+                frame: 'all',
+                boxes: [
+                  { x: 0, y: 3, width: 138, height: 27, blackedOut: true, phi: true, risks: ['identity'] },
+                  { x: 1, y: 30, width: 100, height: 17, blackedOut: false, phi: false, risks: [], kept: '5.0cm' },
+                  { x: 500, y: 3, width: 90, height: 17, blackedOut: true, phi: false, risks: ['date', 'id'] },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+    });
+    const t = reportText(cleaned);
+    expect(t).toContain('Burned-in text (found by OCR, blacked out, read back clean; code 113101):');
+    expect(t).toContain(
+      '  US/IM1 → DICOM/P0001/S0001/SE0002/IM000001  3 boxes on each of 8 frames  PHI found in pixels',
+    );
+    expect(t).toContain('      every frame: 138×27 at (0,3) blacked out: PHI found in pixels\n');
+    expect(t).toContain('      every frame: 100×17 at (1,30) kept: "5.0cm" (allow-listed)');
+    expect(t).toContain('      every frame: 90×17 at (500,3) blacked out: date, ID-like');
+    expect(JSON.parse(reportJson(cleaned)).files[0].text.frameBoxes[0].boxes).toHaveLength(3);
   });
 
   it('is written beside the output folder, never inside it', () => {

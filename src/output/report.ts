@@ -1,4 +1,4 @@
-import type { ActionCounts } from '../deid/Outcome.ts';
+import type { ActionCounts, TextBox, TextCleaning } from '../deid/Outcome.ts';
 import { OPTION_INFO, OPTION_NAMES, type ProfileOptions } from '../deid/options.ts';
 import { formatBytes } from '../dicom/ReadError.ts';
 import type { SeriesVerdict } from '../pixels/deface/defaceSeries.ts';
@@ -25,6 +25,8 @@ export type FileRecord =
       outputBytes: number;
       counts?: ActionCounts;
       notes?: string[];
+      /** Burned-in text blacked out in its pixels: boxes per frame, flags, no PHI (issue 5 §5). */
+      text?: TextCleaning;
     }
   | {
       status: 'withheld';
@@ -257,6 +259,14 @@ export const reportText = (r: RunReport): string => {
       );
     }
   }
+  const cleaned = r.files.filter(
+    (x): x is Extract<FileRecord, { status: 'anonymized' }> & { text: TextCleaning } =>
+      x.status === 'anonymized' && x.text !== undefined,
+  );
+  if (cleaned.length) {
+    lines.push('', 'Burned-in text (found by OCR, blacked out, read back clean; code 113101):');
+    for (const x of cleaned) lines.push(...describeTextCleaning(x.input, x.output, x.text));
+  }
   if (r.series.length) {
     lines.push('', 'Series written:');
     for (const s of r.series) {
@@ -267,6 +277,28 @@ export const reportText = (r: RunReport): string => {
     }
   }
   return `${lines.join('\n')}\n`;
+};
+
+/** One box in words: "120×18 at (12,8) blacked out, PHI found in pixels (identity)". */
+const describeBox = (b: TextBox): string => {
+  const where = `${b.width}×${b.height} at (${b.x},${b.y})`;
+  if (!b.blackedOut) return `${where} kept: "${b.kept ?? ''}" (allow-listed)`;
+  const words: Record<string, string> = { identity: 'identity text', date: 'date', time: 'time', id: 'ID-like' };
+  const risks = b.risks.filter((k) => !(b.phi && k === 'identity')).map((k) => words[k] ?? k);
+  const flags = [...(b.phi ? ['PHI found in pixels'] : []), ...risks];
+  return `${where} blacked out${flags.length ? `: ${flags.join(', ')}` : ''}`;
+};
+
+/** An image's text cleaning in report lines: where it went, then its boxes per frame. */
+const describeTextCleaning = (input: string, output: string, t: TextCleaning): string[] => {
+  const n = t.frameBoxes.reduce((k, f) => k + f.boxes.length, 0);
+  const head = `  ${input} → ${output}  ${n} box${n === 1 ? '' : 'es'}${t.static && t.frames > 1 ? ` on each of ${t.frames} frames` : ''}${t.phiFound ? '  PHI found in pixels' : ''}`;
+  const lines = [head];
+  for (const f of t.frameBoxes) {
+    const label = f.frame === 'all' ? (t.frames > 1 ? 'every frame' : '') : t.frames > 1 ? `frame ${f.frame}` : '';
+    for (const b of f.boxes) lines.push(`      ${label ? `${label}: ` : ''}${describeBox(b)}`);
+  }
+  return lines;
 };
 
 /**

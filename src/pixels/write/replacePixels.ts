@@ -26,6 +26,12 @@ export interface NewPixels {
    * (YBR_FULL_422, YBR_PARTIAL_420, YBR_ICT, YBR_RCT).
    */
   photometric?: string;
+  /**
+   * Overlay groups (0x6000–0x601E) whose overlay lived in the old pixel words (Overlay Bit
+   * Position above High Bit, no Overlay Data). The new samples carry no such bits, so the group's
+   * description would point at nothing, or at the text it held: every element of it is removed.
+   */
+  embeddedOverlayGroups?: readonly number[];
 }
 
 /** Why pixels could not be replaced, in words. */
@@ -121,6 +127,7 @@ export const replacePixelData = (
   if (pixels.photometric) ds.set(stringElement(PHOTOMETRIC, pixels.photometric, 'CS'));
   if (spp > 1) ds.set(usElement(PLANAR_CONFIGURATION, 0));
   if (source.uid === ImplicitVRLittleEndian) fixUsOrSs(ds, signed);
+  if (pixels.embeddedOverlayGroups?.length) dropGroups(ds, pixels.embeddedOverlayGroups);
   refreshExtremes(ds, pixels.frames, signed);
   return { ok: true, value: transferSyntax(ExplicitVRLittleEndian) };
 };
@@ -142,6 +149,12 @@ const recordLossy = (ds: Dataset, method: string, nativeBytes: number, compresse
     ds.set(stringElement(LOSSY_RATIO, Number((nativeBytes / size).toPrecision(4)).toString(), 'DS'));
   }
   if (methods === 0 && ratios <= 1) ds.set(stringElement(LOSSY_METHOD, method, 'CS'));
+};
+
+/** Removes every element of the given groups (the embedded overlays' 60xx descriptions). */
+const dropGroups = (ds: Dataset, groups: readonly number[]): void => {
+  const gone = new Set(groups);
+  for (const e of ds.elements()) if (gone.has(e.tag >>> 16)) ds.delete(e.tag);
 };
 
 /** Implicit VR gave "US or SS" attributes the dictionary's US: written explicitly, they must say SS for signed pixels. */
