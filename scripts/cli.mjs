@@ -75,7 +75,7 @@ const build = async () => {
     // The WASM codecs find their .wasm beside their own module (via __dirname): load them from
     // node_modules as they are instead of bundling them. tesseract.js likewise (__dirname, and
     // its own worker script and core, which it loads from node_modules).
-    external: ['@cornerstonejs/*', 'tesseract.js'],
+    external: ['@cornerstonejs/*', 'tesseract.js', '@vladmandic/face-api', '@tensorflow/*'],
   });
   // From here until the new stamp is written, the build counts as stale.
   rmSync(STAMP, { force: true });

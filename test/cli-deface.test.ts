@@ -32,7 +32,7 @@ const present = headsPresent && existsSync(CT_SMALL);
 
 interface Report {
   files: { input: string; status: string; output?: string; reason?: string }[];
-  defacing: { files: number; verdict: { kind: string; removedMl?: number; brainMl?: number } }[];
+  defacing: { files: number; verdict: { kind: string; removedMl?: number; brainMl?: number; faceCheck?: { proves: boolean } } }[];
 }
 
 let dir: string;
@@ -104,6 +104,10 @@ describe.skipIf(!present)(
       expect(head.every((f) => f.status === 'anonymized')).toBe(true);
       const text = readFileSync(`${runs.on.out}.report.txt`, 'utf8');
       expect(text).toMatch(/Defacing \(head CT and MR series\):[\s\S]*defaced: \d+ mL of tissue removed/);
+      // The face check ran in the worker (through the bundle): a face on the original, none after.
+      expect(text).toMatch(/Face check: a face was detected in [1-9]\d* of 18 views before, 0 of 18 after/);
+      const verdict = report.defacing[0]!.verdict;
+      expect(verdict.faceCheck?.proves).toBe(true);
     });
 
     it('writes the defaced slices in Explicit VR Little Endian with 113102 and Recognizable Visual Features NO, valid', () => {

@@ -30,6 +30,14 @@ describe('parseArgs', () => {
     }
   });
 
+  it('defaces and checks faces by default; --no-deface and --no-face-check turn each off', () => {
+    expect(run('in', 'out')).toMatchObject({ deface: true, faceCheck: true });
+    expect(run('in', 'out', '--no-deface')).toMatchObject({ deface: false, faceCheck: true });
+    expect(run('in', 'out', '--no-face-check')).toMatchObject({ deface: true, faceCheck: false });
+    expect(HELP).toContain('--no-face-check');
+    expect(parseArgs(['in', 'out', '--no-face-check=1'], KEY)).toMatchObject({ kind: 'error' });
+  });
+
   it('reads --key, repeatable --pseudonym and --allow-burned-in, --force and --workers', () => {
     const a = run(
       'in',

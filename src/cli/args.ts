@@ -26,6 +26,8 @@ export interface CliArgs {
   timing: boolean;
   /** Deface head CT and MR volumes (on by default; --no-deface turns it off). */
   deface: boolean;
+  /** Check each defaced head with the face detector (on by default; --no-face-check turns it off). */
+  faceCheck: boolean;
   /** Scan images that may carry burned-in text (on by default; --no-text-scan turns it off). */
   textScan: boolean;
   /** Original Series Instance UIDs to scan for burned-in text as well (a CT or MR series). */
@@ -68,6 +70,7 @@ export const parseArgs = (argv: readonly string[], defaultKey: string): Parsed =
   let quiet = false;
   let timing = false;
   let deface = true;
+  let faceCheck = true;
   let workers: number | undefined;
 
   for (let i = 0; i < argv.length; i++) {
@@ -158,6 +161,11 @@ export const parseArgs = (argv: readonly string[], defaultKey: string): Parsed =
         if (inline !== undefined) return { kind: 'error', message: `--${name} takes no value` };
         deface = name === 'deface';
         break;
+      case 'face-check':
+      case 'no-face-check':
+        if (inline !== undefined) return { kind: 'error', message: `--${name} takes no value` };
+        faceCheck = name === 'face-check';
+        break;
       default:
         return { kind: 'error', message: `unknown option --${name} (see --help)` };
     }
@@ -186,6 +194,7 @@ export const parseArgs = (argv: readonly string[], defaultKey: string): Parsed =
       quiet,
       timing,
       deface,
+      faceCheck,
       textScan,
       scanSeries,
       ...(workers === undefined ? {} : { workers }),
@@ -233,6 +242,9 @@ Pixels:
                            10 mm from the brain, and recorded (Recognizable Visual Features NO,
                            code 113102). Localizers of a defaced head and 3D renderings of a head
                            are withheld: they show the face.
+  --no-face-check          skip the face check. By default each defaced head is rendered from 18
+                           angles before and after, and a face detector (on this computer) must find
+                           no face after the cut, or the series is withheld.
   --no-text-scan           do not look for text burned into the pixels. By default every image that
                            may carry some (Burned In Annotation YES, ultrasound, secondary captures,
                            XA/RF, endoscopy and photographs, CR/DX/MG, screen captures such as dose

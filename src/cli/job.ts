@@ -6,6 +6,7 @@ import type { ProfileOptions } from '../deid/options.ts';
 import { readDicom } from '../dicom/read.ts';
 import { processFile } from '../pipeline/processFile.ts';
 import { defaceSeries, type SeriesInput } from '../pixels/deface/defaceSeries.ts';
+import { nodeFaceDetector } from '../pixels/faceCheck/node.ts';
 import { seriesFactsOf } from '../study/headVolume.ts';
 import { instanceInfo } from '../study/InstanceInfo.ts';
 import { classifyFile, SNIFF_BYTES } from '../study/sniff.ts';
@@ -91,7 +92,9 @@ export const runSeriesJob = async (
     }
   }
   const t1 = performance.now();
-  const { verdict, outcomes } = await defaceSeries(inputs, plan);
+  // The detector loads (once per worker) only when a head is actually defaced.
+  const check = plan.faceCheck === false ? {} : { detector: () => nodeFaceDetector() };
+  const { verdict, outcomes } = await defaceSeries(inputs, plan, check);
   const t2 = performance.now();
   outcomes.forEach((o, k) => {
     results[at[k]!] = stage(o, `${stagePath}-${at[k]}`, inputs[k]!.name);

@@ -45,6 +45,11 @@ export interface Plan {
    * series-level call (`defaceSeries`) and the CLI, not by `anonymize`, which works on one file.
    */
   deface?: boolean;
+  /**
+   * Check each defaced head with the face detector (issue 4, "show the proof": on by default).
+   * Read by the callers of `defaceSeries`, which load the detector once per worker.
+   */
+  faceCheck?: boolean;
 }
 
 /**

@@ -174,8 +174,10 @@ export const buildReport = (f: RunFacts): RunReport => {
 export const describeVerdict = (v: SeriesVerdict): string => {
   const ml = (x: number) => `${Math.round(x)} mL`;
   switch (v.kind) {
-    case 'defaced':
-      return `defaced: ${ml(v.removedMl)} of tissue removed, brain ${ml(v.brainMl)} kept with a ${v.marginMm} mm margin`;
+    case 'defaced': {
+      const check = v.faceCheck ? `; ${v.faceCheck.message}` : '; no face check was run';
+      return `defaced: ${ml(v.removedMl)} of tissue removed, brain ${ml(v.brainMl)} kept with a ${v.marginMm} mm margin${check}`;
+    }
     case 'no-face':
       return `no face in view (brain ${ml(v.brainMl)}): ${v.message}`;
     case 'not-head':

@@ -211,8 +211,7 @@ describe.skipIf(!headsPresent)(
     : `the face check through defaceSeries: ${HEADS} is absent, skipped`,
   () => {
     it('the real MR: a face is detected before, none after; the verdict carries the sentence', async () => {
-      const detector = await nodeFaceDetector();
-      const result = await defaceSeries(inputsOf('mr-decubitus-hfs'), plan, { detector });
+      const result = await defaceSeries(inputsOf('mr-decubitus-hfs'), plan, { detector: () => nodeFaceDetector() });
       expect(result.verdict.kind).toBe('defaced');
       if (result.verdict.kind !== 'defaced') return;
       const check = result.verdict.faceCheck!;
@@ -229,7 +228,7 @@ describe.skipIf(!headsPresent)(
         detect: async () => [{ score: 0.99, box: { x: 0, y: 0, width: 10, height: 10 } }],
       };
       const inputs = inputsOf('mr-decubitus-hfs');
-      const result = await defaceSeries(inputs, plan, { detector: alwaysFace });
+      const result = await defaceSeries(inputs, plan, { detector: async () => alwaysFace });
       expect(result.verdict.kind).toBe('withheld');
       expect(result.verdict.message).toMatch(/a face may still be recognisable after defacing; the series is withheld/);
       expect(result.outcomes.every((o) => o.status === 'withheld')).toBe(true);

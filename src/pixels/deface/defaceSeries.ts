@@ -49,10 +49,12 @@ export type SeriesVerdict =
 export interface SeriesOptions extends DefaceOptions {
   /**
    * When given, the defaced volume is rendered from several angles before and after and the
-   * detector must find no face after (`faceCheck`); otherwise the series is withheld. Loaded once
-   * per worker by the caller (`faceCheck/node.ts`, `faceCheck/browser.ts`).
+   * detector must find no face after (`faceCheck`); otherwise the series is withheld. Called only
+   * when a head is defaced, so a run without heads never loads the model; the caller keeps it
+   * loaded once per worker (`faceCheck/node.ts`, `faceCheck/browser.ts`). If it cannot be loaded,
+   * the series is withheld: the check was asked for.
    */
-  detector?: FaceDetector;
+  detector?: () => Promise<FaceDetector>;
 }
 
 /** The verdict and one outcome per input, in input order. */
@@ -163,8 +165,19 @@ const run = async (inputs: readonly SeriesInput[], plan: Plan, options: SeriesOp
   // checks (the margin recheck above).
   let checked: FaceCheckResult | undefined;
   if (options.detector) {
+    let detector: FaceDetector;
+    try {
+      detector = await options.detector();
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      return withholdAll(inputs, read, {
+        kind: 'withheld',
+        message: `the face detector could not be loaded (${why}), so the defaced head cannot be checked; withheld (turn the face check off to release it unchecked)`,
+        frameOfReferenceUID,
+      });
+    }
     const after = voxelsOf(volume, frames, voxels.modality, voxels.rescale);
-    checked = await faceCheck(voxels, after, options.detector, { frame: verdict.axes, mask });
+    checked = await faceCheck(voxels, after, detector, { frame: verdict.axes, mask });
     if (checked.detectedAfter > 0)
       return withholdAll(inputs, read, {
         kind: 'withheld',
