@@ -158,8 +158,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'the CT intracranial mask of the turned head stops short of the left temporal pole, so a cut voxel lies 2.8 mm (±1.7) from the source’s intracranial space (41 mm left, 62 mm anterior, 30 mm below its centre); the 10 mm margin holds only from the case’s own mask',
   'ct-crop-orbits':
     'the field of view’s lower edge cuts the middle cranial fossa; the CT mask stops short of the right temporal pole at the edge, so 33 cut voxels in the lowest three slices lie 2.0–3.5 mm from the source’s intracranial space',
-  'ct-tilt-jpeg-lossless':
-    'not the defacer: Veil’s JPEG Lossless decoding (jpeg-lossless-decoder-js through codecs/jpegLossless.ts) returns 0 for the last sample of 3 of the 103 frames (frames 36, 40, 44; DCMTK’s dcmdjpeg gives 25 = −999 HU there), so the decoded series differs from its native base',
   'colin-coronal':
     'the MR brain mask of the coronal resampling leaves out the left inferior temporal lobe (some 28 mL of ch2bet brain above Otsu’s threshold: the 8 mm erosion parts it from the core and the regrowth does not reach its base), so the fan’s inferior-left planes cut 3 voxels inside ch2bet and 41 more within 2 mm of it',
 };
