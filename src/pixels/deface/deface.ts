@@ -1,6 +1,7 @@
 import type { Samples } from '../codecs/DecodedFrame.ts';
 import { type BrainMask, ctIntracranial, mrBrain } from './brainMask.ts';
-import { type FanCut, fanCut, forEachRemovedRun } from './fanCut.ts';
+import { earCut } from './ears.ts';
+import { type FanCut, fanCut, forEachRemovedRun, supports } from './fanCut.ts';
 import { applyCut, fillValue } from './fill.ts';
 import { voxelMl } from './grid.ts';
 import { type HeadAxes, headAxes } from './headAxes.ts';
@@ -18,10 +19,19 @@ export interface DefaceOptions {
   /** Distance kept from the brain mask, mm (at least 10: the issue's safety margin). */
   marginMm?: number;
   /**
-   * Also remove the ears. Not implemented this session (the verdict says so when asked): it would
-   * take two lateral fans (normals ±left, tilted 0–45° inferior) limited to the band between the
-   * brain's centre and 30 mm behind it, and a check on the real heads that the temporal lobes,
-   * which reach the level of the ear canal, keep their margin.
+   * Also remove the ears (default: yes). Two lateral fans of planes tangent to the brain mask at
+   * the same margin, limited to the band of the head where the pinnae stand out and to what lies
+   * lateral of the brain's widest point (`ears.ts`): the brain is as safe as from the face's cut,
+   * by the same construction, and the same distance-map recheck covers the ears' region.
+   * The issue's rule is "on by default if it costs no brain tissue". Measured at the 10 mm margin
+   * (exact distance to the mask at full resolution, the nearest changed voxel, face alone → face
+   * and ears): UNC CT 10.0 → 10.0 mm, 15.6 mL more removed at the ears; sagittal T1 10.1 → 10.0 mm,
+   * 14.6 mL; Colin27 10.0 → 10.0 mm, 60.8 mL (no voxel within 5 mm of its own brain extraction
+   * changed either); the phantoms the same (`ears.test.ts`). The face's figures do not move. So
+   * the ears cost no brain, and are removed by default. What remains of a pinna lies within the
+   * margin (within 15–19 mm of the mask on those heads): the concha's floor, near the temporal lobe.
+   * Should the recheck ever fail for the ears alone, the face is still removed and the ears are
+   * left, with a note saying why.
    */
   ears?: boolean;
 }
@@ -30,8 +40,10 @@ export interface DefaceOptions {
 export type DefaceVerdict =
   | {
       kind: 'defaced';
-      /** Volume of the removed region that was tissue ("not air"), mL. */
+      /** Volume of the removed region that was tissue ("not air"), mL: the face and, when removed, the ears. */
       removedMl: number;
+      /** Of `removedMl`, the tissue removed at the ears (0 when they are left in place). */
+      earsMl: number;
       /** Volume of the whole removed region (air included), mL. */
       regionMl: number;
       brainMl: number;
@@ -53,6 +65,9 @@ export const PLAUSIBLE_BRAIN_ML = { min: 800, max: 2000 } as const;
 export const MIN_FACE_ML = 5;
 
 export const DEFAULT_MARGIN_MM = 10;
+
+/** Less tissue than this at the ears, mL (both sides): the ears are out of the field of view, nothing is removed there. */
+export const MIN_EARS_ML = 1;
 
 /** The masks and the cut, before anything is written. */
 export interface DefacePlan {
@@ -78,40 +93,74 @@ export const planDeface = (v: Voxels, options: DefaceOptions = {}): DefacePlan =
     );
   }
   const axes = headAxes(v, mask.work, mask.brain);
-  const cut = fanCut(v, mask.work, mask.brain, axes, marginMm);
-  const { region, tissue } = measure(v, cut, mask.tissueAbove);
+  const face = fanCut(v, mask.work, mask.brain, axes, marginMm);
+  const faceOnly = measure(v, face, mask.tissueAbove);
   const voxel = v.volume.pixelSpacing[0] * v.volume.pixelSpacing[1] * (v.volume.sliceSpacing / 1000);
-  const removedMl = tissue * voxel;
-  if (removedMl < MIN_FACE_ML) {
+  const faceMl = faceOnly.tissue * voxel;
+  if (faceMl < MIN_FACE_ML) {
     return {
       mask,
       verdict: {
         kind: 'no-face',
         brainMl,
-        reason: `no face in view: in front of and below the brain (beyond ${marginMm} mm) there is only ${formatNumber(removedMl, 1)} mL of tissue, so the pixels are left as they are`,
+        reason: `no face in view: in front of and below the brain (beyond ${marginMm} mm) there is only ${formatNumber(faceMl, 1)} mL of tissue, so the pixels are left as they are`,
       },
     };
   }
-  const recheck = marginRecheck(v, mask, cut);
-  if (recheck) return refuse(recheck);
+  // The brain's distance map, for the recheck: of the face and ears together when the ears are
+  // removed (the face's region is part of it), else (or when that fails) of the face alone.
+  const d2 = squaredDistance(mask.brain, mask.work, 1);
   const notes: string[] = [];
-  if (options.ears) notes.push('removing the ears is not implemented yet: the ears are left in place');
+  let cut = face;
+  let removed = faceOnly;
+  if (options.ears ?? true) {
+    const withEars: FanCut = {
+      ...face,
+      ears: earCut(axes, marginMm, (normals) => supports(v, mask.work, mask.brain, normals)),
+    };
+    const both = measure(v, withEars, mask.tissueAbove);
+    const earsMl = (both.tissue - faceOnly.tissue) * voxel;
+    const recheck = earsMl < MIN_EARS_ML ? undefined : marginRecheck(v, mask, withEars, d2);
+    if (earsMl < MIN_EARS_ML)
+      notes.push(
+        `no ears in view: beside the head at the level of the ear canal (beyond ${marginMm} mm from the ${what}) there is only ${formatNumber(earsMl, 1)} mL of tissue, so nothing is removed there`,
+      );
+    else if (recheck)
+      notes.push(
+        `the ears are left in place: removing them would change ${recheck.changed} voxels within ${formatNumber(recheck.withinMm, 1)} mm of the ${what}`,
+      );
+    else {
+      cut = withEars;
+      removed = both;
+    }
+  }
+  const faceRecheck = cut === face ? marginRecheck(v, mask, face, d2) : undefined;
+  if (faceRecheck)
+    return refuse(
+      `the cut would change ${faceRecheck.changed} voxels within ${formatNumber(faceRecheck.withinMm, 1)} mm of the brain mask: the series is withheld rather than defaced halfway`,
+    );
   if (axes.fromData && axes.tiltDegrees >= 5)
     notes.push(
       `the brain's long axis is ${formatNumber(axes.tiltDegrees, 0)}° from the scanner's anterior; the cut follows it`,
     );
+  const removedMl = removed.tissue * voxel;
+  const earsMl = removedMl - faceMl;
+  const where = cut.ears
+    ? `face and ears removed: ${formatNumber(removedMl, 0)} mL of tissue (${formatNumber(faceMl, 0)} mL in front of and below the brain, ${formatNumber(earsMl, 0)} mL at the ears)`
+    : `face removed: ${formatNumber(removedMl, 0)} mL of tissue in front of and below the brain`;
   return {
     mask,
     verdict: {
       kind: 'defaced',
       removedMl,
-      regionMl: region * voxel,
+      earsMl,
+      regionMl: removed.region * voxel,
       brainMl,
       marginMm,
       axes,
       cut,
       fill: fillValue(v, mask),
-      message: `face removed: ${formatNumber(removedMl, 0)} mL of tissue in front of and below the brain, at least ${marginMm} mm from the ${what} (${formatNumber(brainMl, 0)} mL)`,
+      message: `${where}, at least ${marginMm} mm from the ${what} (${formatNumber(brainMl, 0)} mL)`,
       notes,
     },
   };
@@ -143,14 +192,19 @@ const measure = (v: Voxels, cut: FanCut, tissueAbove: number): { region: number;
 
 /**
  * An independent re-check of "no voxel within the margin of the brain changed", from a distance
- * map of the mask rather than from the planes: a removed voxel lies in a cell whose distance to
+ * map of the mask (`d2`: squared mm to the nearest brain cell, on the working grid) rather than from the planes: a removed voxel lies in a cell whose distance to
  * the nearest brain cell is at least the margin less one cell diagonal (a voxel and the brain
- * voxel nearest it are each within half a diagonal of their cells' centres). Returns why it
- * fails, or undefined.
+ * voxel nearest it are each within half a diagonal of their cells' centres). The cut's whole
+ * region is checked, the ears' included. Returns how many voxels fail and within what distance,
+ * or undefined when none does.
  */
-const marginRecheck = (v: Voxels, mask: BrainMask, cut: FanCut): string | undefined => {
+const marginRecheck = (
+  v: Voxels,
+  mask: BrainMask,
+  cut: FanCut,
+  d2: Float32Array,
+): { changed: number; withinMm: number } | undefined => {
   const w = mask.work;
-  const d2 = squaredDistance(mask.brain, w, 1);
   const diagonal = Math.hypot(...w.spacing);
   const least = Math.max(0, cut.marginMm - diagonal) ** 2;
   const [fx, fy, fz] = w.factors;
@@ -160,7 +214,5 @@ const marginRecheck = (v: Voxels, mask: BrainMask, cut: FanCut): string | undefi
     const base = (Math.floor(k / fz) * wy + Math.floor(j / fy)) * wx;
     for (let c = from; c <= to; c++) if (d2[base + Math.floor(c / fx)]! < least) bad++;
   });
-  return bad === 0
-    ? undefined
-    : `the cut would change ${bad} voxels within ${formatNumber(cut.marginMm - diagonal, 1)} mm of the brain mask: the series is withheld rather than defaced halfway`;
+  return bad === 0 ? undefined : { changed: bad, withinMm: cut.marginMm - diagonal };
 };

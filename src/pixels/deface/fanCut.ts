@@ -1,4 +1,5 @@
 import { add, dot, normalize, scale, type Vec3 } from '../geometry/vec3.ts';
+import { type EarCut, earRunsOfRow } from './ears.ts';
 import type { WorkGrid } from './grid.ts';
 import type { HeadAxes } from './headAxes.ts';
 import type { Voxels } from './Voxels.ts';
@@ -32,6 +33,8 @@ export interface FanCut {
   centre: Vec3;
   anterior: Vec3;
   marginMm: number;
+  /** The ears' cut (`ears.ts`), when the ears are removed too: its runs join the face's. */
+  ears?: EarCut;
 }
 
 /** Fan angles from anterior (0°) to inferior (90°), and the left-right tilts. */
@@ -62,11 +65,11 @@ export const fanCut = (v: Voxels, w: WorkGrid, brain: Uint8Array, axes: HeadAxes
 };
 
 /**
- * h(n) for each normal over the brain's voxel centres at full resolution (a voxel is brain when
+ * The support function h(n) for each normal over the brain's voxel centres at full resolution (a voxel is brain when
  * its block is). Along a row p·n is linear in the column, so the row's first and last brain
  * voxels attain it: two points per row, not every voxel.
  */
-const supports = (v: Voxels, w: WorkGrid, brain: Uint8Array, normals: Vec3[]): Float64Array => {
+export const supports = (v: Voxels, w: WorkGrid, brain: Uint8Array, normals: Vec3[]): Float64Array => {
   const h = new Float64Array(normals.length).fill(Number.NEGATIVE_INFINITY);
   const [nx, ny, nz] = v.dims;
   const [fx, fy, fz] = w.factors;
@@ -100,8 +103,10 @@ const supports = (v: Voxels, w: WorkGrid, brain: Uint8Array, normals: Vec3[]): F
 
 /**
  * Calls `run(slice, row, from, to)` for every run of removed voxels (columns from…to inclusive),
- * at most two per row. Each plane and the centre condition are linear along a row, so each
- * removes a half-line of columns: the union of the planes' half-lines is [0, H] ∪ [L, end].
+ * in column order, disjoint. Each plane and the centre condition are linear along a row, so each
+ * removes a half-line of columns: the union of the face planes' half-lines is [0, H] ∪ [L, end],
+ * at most two runs; the ears add at most two per side (`earRunsOfRow`), merged with them here so
+ * that measuring, the margin recheck and the fill all see one region, each voxel once.
  */
 export const forEachRemovedRun = (
   v: Voxels,
@@ -113,33 +118,88 @@ export const forEachRemovedRun = (
   const colStep = vol.columnStep;
   const bs = cut.planes.map((p) => dot(colStep, p.normal));
   const aStep = dot(colStep, cut.anterior);
+  const centreA = dot(cut.centre, cut.anterior);
+  // This row's runs, as (from, to) pairs: two of the face's and four of the ears' at most.
+  const spans = new Int32Array(12);
+  let count = 0;
+  const push = (from: number, to: number) => {
+    spans[2 * count] = from;
+    spans[2 * count + 1] = to;
+    count++;
+  };
   for (let k = 0; k < nz; k++) {
     const origin = vol.frames[k]!.imagePositionPatient;
     for (let j = 0; j < ny; j++) {
       const p0 = add(origin, scale(vol.rowStep, j));
-      let upTo = -1; // columns 0…upTo removed
-      let from = nx; // columns from…nx−1 removed
-      cut.planes.forEach((plane, i) => {
-        const a = dot(p0, plane.normal) - plane.offset; // beyond: a + b·c > 0
-        const b = bs[i]!;
-        if (b > 0) from = Math.min(from, Math.max(0, Math.floor(-a / b) + 1));
-        else if (b < 0) upTo = Math.max(upTo, Math.min(nx - 1, Math.ceil(-a / b) - 1));
-        else if (a > 0) upTo = nx - 1;
-      });
-      if (upTo < 0 && from >= nx) continue;
-      // In front of the centre: (p0 − centre)·A + c·aStep > 0.
-      const a0 = dot(p0, cut.anterior) - dot(cut.centre, cut.anterior);
-      let lo = 0;
-      let hi = nx - 1;
-      if (aStep > 0) lo = Math.max(0, Math.floor(-a0 / aStep) + 1);
-      else if (aStep < 0) hi = Math.min(nx - 1, Math.ceil(-a0 / aStep) - 1);
-      else if (a0 <= 0) continue;
-      if (upTo >= from - 1) {
-        if (lo <= hi) run(k, j, lo, hi);
-        continue;
+      count = 0;
+      faceRuns(p0, cut, bs, aStep, centreA, nx, push);
+      if (cut.ears) earRunsOfRow(cut.ears, p0, colStep, nx, push);
+      if (count === 0) continue;
+      if (count > 1) sortPairs(spans, count);
+      let from = spans[0]!;
+      let to = spans[1]!;
+      for (let r = 1; r < count; r++) {
+        const f = spans[2 * r]!;
+        const t = spans[2 * r + 1]!;
+        if (f <= to + 1) to = Math.max(to, t);
+        else {
+          run(k, j, from, to);
+          from = f;
+          to = t;
+        }
       }
-      if (upTo >= 0 && Math.min(upTo, hi) >= lo) run(k, j, lo, Math.min(upTo, hi));
-      if (from < nx && hi >= Math.max(from, lo)) run(k, j, Math.max(from, lo), hi);
+      run(k, j, from, to);
     }
+  }
+};
+
+/** The face's runs of one row (first voxel at p0): beyond any plane and in front of the centre. */
+const faceRuns = (
+  p0: Vec3,
+  cut: FanCut,
+  bs: number[],
+  aStep: number,
+  centreA: number,
+  nx: number,
+  push: (from: number, to: number) => void,
+): void => {
+  let upTo = -1; // columns 0…upTo removed
+  let from = nx; // columns from…nx−1 removed
+  cut.planes.forEach((plane, i) => {
+    const a = dot(p0, plane.normal) - plane.offset; // beyond: a + b·c > 0
+    const b = bs[i]!;
+    if (b > 0) from = Math.min(from, Math.max(0, Math.floor(-a / b) + 1));
+    else if (b < 0) upTo = Math.max(upTo, Math.min(nx - 1, Math.ceil(-a / b) - 1));
+    else if (a > 0) upTo = nx - 1;
+  });
+  if (upTo < 0 && from >= nx) return;
+  // In front of the centre: (p0 − centre)·A + c·aStep > 0.
+  const a0 = dot(p0, cut.anterior) - centreA;
+  let lo = 0;
+  let hi = nx - 1;
+  if (aStep > 0) lo = Math.max(0, Math.floor(-a0 / aStep) + 1);
+  else if (aStep < 0) hi = Math.min(nx - 1, Math.ceil(-a0 / aStep) - 1);
+  else if (a0 <= 0) return;
+  if (upTo >= from - 1) {
+    if (lo <= hi) push(lo, hi);
+    return;
+  }
+  if (upTo >= 0 && Math.min(upTo, hi) >= lo) push(lo, Math.min(upTo, hi));
+  if (from < nx && hi >= Math.max(from, lo)) push(Math.max(from, lo), hi);
+};
+
+/** Sorts the first `count` (from, to) pairs by `from` (insertion sort: six pairs at most). */
+const sortPairs = (spans: Int32Array, count: number): void => {
+  for (let i = 1; i < count; i++) {
+    const f = spans[2 * i]!;
+    const t = spans[2 * i + 1]!;
+    let j = i - 1;
+    while (j >= 0 && spans[2 * j]! > f) {
+      spans[2 * j + 2] = spans[2 * j]!;
+      spans[2 * j + 3] = spans[2 * j + 1]!;
+      j--;
+    }
+    spans[2 * j + 2] = f;
+    spans[2 * j + 3] = t;
   }
 };
