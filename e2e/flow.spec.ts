@@ -45,7 +45,7 @@ test('the sample CD: findings, tree, run, and a clean zip with a new DICOMDIR', 
   await expect(findings).toContainText('the DICOMDIR');
   await expect(findings).toContainText('birth date');
   await expect(findings).toContainText('text burned into the image');
-  await expect(findings).toContainText('may show the face');
+  await expect(findings).toContainText('1 head scan shows the face');
   await expect(page.locator('#tree')).toContainText('Kopf 2mm axial');
   await expect(page.locator('#tree')).toContainText('64 images');
   // Non-DICOM files are listed as skipped with what they are; the damaged file with its reason.
@@ -59,8 +59,8 @@ test('the sample CD: findings, tree, run, and a clean zip with a new DICOMDIR', 
   );
   const zip = await downloadZip(page);
   expect(zip.has('DICOMDIR')).toBe(true);
-  // 64 CT + 1 CR + 8 MR; the damaged slice and the screenshot are held back.
-  expect([...zip.keys()].filter((k) => k.startsWith('DICOM/'))).toHaveLength(73);
+  // 64 CT + 1 CR + 8 MR + the screenshot, its burned-in text blacked out; the damaged slice and the localizer are held back.
+  expect([...zip.keys()].filter((k) => k.startsWith('DICOM/'))).toHaveLength(74);
   for (const [name, bytes] of zip) expect(readDicom(bytes).ok, name).toBe(true);
   expect(leaksInZip(zip, identities(SAMPLE_PHI))).toEqual([]);
   // The report names input files, so it is not inside what is shared.

@@ -82,67 +82,93 @@ const SC = '1.2.840.10008.5.1.4.1.1.7';
 // ------------------------------------------------------------------ images
 
 /**
- * A head CT volume in stored values (HU + 1024): skin, skull, brain and ventricles, with a face on
- * the front (toward row 0): nose, lips, chin and eyes in their sockets.
+ * The head CT's geometry: 128×128 pixels of 1.8 mm, 64 axial slices 3 mm apart (LPS, mm: x to the
+ * patient's left, y to the back, z up), and where the head sits in it.
  */
-const headVolume = (size: number, slices: number): Uint16Array[] => {
+const CT_GRID = { size: 128, slices: 64, pixel: 1.8, gap: 3, origin: -115.2 };
+/** The head's centre (the brain's), LPS mm: a little back from the middle so the nose fits in front. */
+const HEAD_CENTRE = { x: 0, y: 8, z: 105 };
+/** The intracranial space, semi-axes in mm (anterior, left, superior): about 1.2 L, an adult's. */
+const BRAIN = [80, 65, 55] as const;
+/** Skull and scalp thickness, mm: everything but the face lies within 10 mm of the brain. */
+const SKULL_MM = 6;
+const SCALP_MM = 4;
+
+/**
+ * The face, in head coordinates (anterior, left, superior, mm from the brain's centre): nose, lips,
+ * chin and jaw in soft tissue (40 HU) and two eyes (vitreous, 10 HU), as ellipsoids (centre and
+ * semi-axes). Like the face of a real head, all of it lies in front of and below the brain, beyond
+ * the 10 mm the defacer keeps around it.
+ */
+const FACE: { at: [number, number, number]; r: [number, number, number]; hu: number }[] = [
+  { at: [90, 0, -32], r: [12, 10, 22], hu: 40 }, // nose
+  { at: [84, 0, -62], r: [10, 22, 7], hu: 45 }, // upper lip
+  { at: [82, 0, -74], r: [10, 20, 7], hu: 45 }, // lower lip
+  { at: [72, 0, -90], r: [13, 22, 12], hu: 40 }, // chin
+  { at: [50, 0, -75], r: [26, 40, 24], hu: 40 }, // jaw and cheeks
+  { at: [66, 30, -36], r: [11, 11, 11], hu: 10 }, // left eye
+  { at: [66, -30, -36], r: [11, 11, 11], hu: 10 }, // right eye
+];
+
+/** Where a point is relative to an ellipsoid: below 1 inside (the squared, scaled distance). */
+const inside = (p: readonly number[], at: readonly number[], r: readonly number[], grow = 0): number =>
+  ((p[0]! - at[0]!) / (r[0]! + grow)) ** 2 +
+  ((p[1]! - at[1]!) / (r[1]! + grow)) ** 2 +
+  ((p[2]! - at[2]!) / (r[2]! + grow)) ** 2;
+
+/** The HU of the phantom head at a head-coordinate point. */
+const headHu = (p: [number, number, number]): number => {
+  for (const f of FACE) if (inside(p, f.at, f.r) <= 1) return f.hu;
+  const zero = [0, 0, 0];
+  if (inside(p, zero, BRAIN) <= 1) {
+    // Two lateral ventricles (CSF) in the brain.
+    const vent = inside([p[0], Math.abs(p[1]), p[2]], [0, 12, 8], [28, 6, 12]) <= 1;
+    return vent ? 5 : 33;
+  }
+  if (inside(p, zero, BRAIN, SKULL_MM) <= 1) return 1100;
+  if (inside(p, zero, BRAIN, SKULL_MM + SCALP_MM) <= 1) return 40;
+  return -1000;
+};
+
+/**
+ * The head CT volume in stored values (HU + 1024), one Uint16Array per axial slice (from the feet
+ * up): skin, skull, brain and ventricles, and a face on the front (toward row 0, anterior): nose,
+ * lips, chin and eyes. The defacer finds the brain, keeps 10 mm around it, and cuts the face away.
+ */
+const headVolume = (): Uint16Array[] => {
+  const { size, slices, pixel, gap, origin } = CT_GRID;
   const vol: Uint16Array[] = [];
-  for (let z = 0; z < slices; z++) {
+  for (let k = 0; k < slices; k++) {
     const img = new Uint16Array(size * size);
-    const zc = (z - slices * 0.55) / (slices * 0.5); // -1.1 (chin) .. 0.9 (top)
-    const shrink = Math.sqrt(Math.max(0, 1 - zc * zc));
-    for (let y = 0; y < size; y++) {
-      for (let x = 0; x < size; x++) {
-        const u = (x - size / 2) / (size * 0.36);
-        const v = (y - size / 2) / (size * 0.44);
-        const r = Math.sqrt(u * u + v * v) / Math.max(shrink, 0.05);
-        let hu = -1000;
-        if (r < 1) {
-          hu = 40; // soft tissue
-          if (r < 0.93) hu = 1100; // skull
-          if (r < 0.86) hu = 35; // brain
-          const vent = Math.hypot((Math.abs(u) - 0.14) / 0.09, v / 0.28) < shrink;
-          if (r < 0.86 && vent && zc > -0.1 && zc < 0.5) hu = 5;
-        }
-        // The face: features on the front surface (negative v), at face height (zc below 0.1).
-        const front = -v;
-        if (zc < 0.15 && zc > -1.0) {
-          const surface = shrink * 0.99; // where the skin would be at this height, in r units
-          // Eyes: two bulges with sockets, at about zc -0.05.
-          if (
-            Math.abs(zc + 0.05) < 0.12 &&
-            Math.abs(Math.abs(u) - 0.38) < 0.14 &&
-            front > 0.65 * surface &&
-            r > 0.85 &&
-            r < 1.03
-          ) {
-            hu = 10;
-          }
-          // Nose: a ridge from the eyes down to zc -0.45, sticking out up to 0.18.
-          const noseLen = Math.max(0, Math.min(1, (0.05 - zc) / 0.5));
-          if (
-            zc < 0.02 &&
-            zc > -0.5 &&
-            Math.abs(u) < 0.06 + 0.1 * noseLen &&
-            front > 0 &&
-            r >= 0.95 &&
-            r < 1 + 0.2 * noseLen
-          )
-            hu = 30;
-          // Lips: two bumps at zc -0.6 and -0.7.
-          for (const lz of [-0.6, -0.72]) {
-            if (Math.abs(zc - lz) < 0.05 && Math.abs(u) < 0.22 && front > 0 && r >= 0.95 && r < 1.06) hu = 45;
-          }
-          // Chin.
-          if (zc < -0.8 && Math.abs(u) < 0.25 && front > 0 && r >= 0.95 && r < 1.08) hu = 40;
-        }
-        const noise = hu > -1000 ? ((x * 7 + y * 13 + z * 17) % 9) - 4 : 0;
-        img[y * size + x] = Math.max(0, Math.min(4095, hu + 1024 + noise));
+    for (let j = 0; j < size; j++)
+      for (let i = 0; i < size; i++) {
+        // LPS to head coordinates: anterior is -y, left is +x, superior is +z.
+        const x = origin + i * pixel;
+        const y = origin + j * pixel;
+        const hu = headHu([HEAD_CENTRE.y - y, x - HEAD_CENTRE.x, k * gap - HEAD_CENTRE.z]);
+        const noise = hu > -1000 ? ((i * 7 + j * 13 + k * 17) % 9) - 4 : 0;
+        img[j * size + i] = Math.max(0, Math.min(4095, hu + 1024 + noise));
       }
-    }
     vol.push(img);
   }
   return vol;
+};
+
+/**
+ * A lateral localizer (topogram) of the head: a projection of the volume from the side, in stored
+ * values (0..4095), rows from the top of the volume down, columns from the front to the back. It
+ * shows the face in profile, which is why it is held back when its head is defaced.
+ */
+const lateralLocalizer = (vol: Uint16Array[]): Uint16Array => {
+  const { size, slices } = CT_GRID;
+  const out = new Uint16Array(slices * size);
+  for (let k = 0; k < slices; k++)
+    for (let j = 0; j < size; j++) {
+      let sum = 0;
+      for (let i = 0; i < size; i++) sum += Math.max(0, vol[k]![j * size + i]! - 24); // HU + 1000
+      out[(slices - 1 - k) * size + j] = Math.min(4095, Math.round(sum / 40));
+    }
+  return out;
 };
 
 /** A T2-like MR slice (stored values): bright fluid, grey tissue, dark background. */
@@ -291,11 +317,12 @@ const p1Common = (studyUid: string, date: string, accession: string, description
   593923: text('LO', `Referral from Dr. Schmidt for Jörg Müller, born 14.03.1962`, LATIN1),
 });
 
-// Patient 1, study 1: a head CT (64 slices, 128×128) and a dose report screenshot with text in its pixels.
+// Patient 1, study 1: a head CT (64 slices, 128×128) with its localizer, and a dose report
+// screenshot with text in its pixels.
 const s1 = uid('p1-study1');
 const ctSeries = uid('p1-ct');
 const frame = uid('p1-frame');
-const head = headVolume(128, 64);
+const head = headVolume();
 head.forEach((img, i) => {
   const sop = uid(`p1-ct-${i}`);
   const d = ds(
@@ -313,10 +340,10 @@ head.forEach((img, i) => {
       2097166: ctSeries,
       2097169: '2',
       2097171: String(i + 1),
-      2097202: `-115.2\\-115.2\\${(i * 3).toFixed(1)}`,
+      2097202: `${CT_GRID.origin}\\${CT_GRID.origin}\\${(i * CT_GRID.gap).toFixed(1)}`,
       2097207: '1\\0\\0\\0\\1\\0',
       2097234: frame,
-      2101313: (i * 3).toFixed(1),
+      2101313: (i * CT_GRID.gap).toFixed(1),
       2113536: i === 31 ? 'Pat. Müller, Jörg - Verlaufskontrolle' : '',
       2621442: 1,
       2621444: 'MONOCHROME2',
@@ -338,6 +365,48 @@ head.forEach((img, i) => {
   );
   addDicom(`DICOM/PA000001/ST000001/SE000001/IM${String(i + 1).padStart(6, '0')}`, d, CT, sop);
 });
+
+// The localizer the technologist planned the head CT on: same frame of reference, seen from the side.
+const scoutSop = uid('p1-scout');
+addDicom(
+  'DICOM/PA000001/ST000001/SE000003/IM000001',
+  ds(
+    {
+      ...p1Common(s1, '20240203', 'ACC20240203001', 'CT Kopf nativ'),
+      524296: 'ORIGINAL\\PRIMARY\\LOCALIZER',
+      524310: CT,
+      524312: scoutSop,
+      524384: 'CT',
+      528446: 'Topogramm lateral',
+      1572885: 'HEAD',
+      1572960: '120',
+      1577008: 'CT HEAD ROUTINE',
+      2097166: uid('p1-scout-series'),
+      2097169: '1',
+      2097171: '1',
+      // Rows run down (-z), columns from the front to the back (+y): a view from the patient's left.
+      2097202: `0\\${CT_GRID.origin}\\${((CT_GRID.slices - 1) * CT_GRID.gap).toFixed(1)}`,
+      2097207: '0\\1\\0\\0\\0\\-1',
+      2097234: frame,
+      2621442: 1,
+      2621444: 'MONOCHROME2',
+      2621456: CT_GRID.slices,
+      2621457: CT_GRID.size,
+      2621488: `${CT_GRID.gap}\\${CT_GRID.pixel}`,
+      2621696: 16,
+      2621697: 12,
+      2621698: 11,
+      2621699: 0,
+      2622209: 'NO',
+      2625616: '2000',
+      2625617: '4000',
+      2145386512: raw('OW', u16(lateralLocalizer(head))),
+    },
+    LATIN1,
+  ),
+  CT,
+  scoutSop,
+);
 
 const scSop = uid('p1-sc');
 addDicom(

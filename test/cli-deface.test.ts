@@ -32,7 +32,10 @@ const present = headsPresent && existsSync(CT_SMALL);
 
 interface Report {
   files: { input: string; status: string; output?: string; reason?: string }[];
-  defacing: { files: number; verdict: { kind: string; removedMl?: number; brainMl?: number; faceCheck?: { proves: boolean } } }[];
+  defacing: {
+    files: number;
+    verdict: { kind: string; removedMl?: number; brainMl?: number; faceCheck?: { proves: boolean } };
+  }[];
 }
 
 let dir: string;

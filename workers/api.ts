@@ -6,6 +6,7 @@
 import type { Plan } from '../src/deid/anonymize.ts';
 import type { ActionCounts } from '../src/deid/Outcome.ts';
 import type { DicomdirResult, DirectoryEntry } from '../src/output/dicomdir.ts';
+import type { SeriesVerdict } from '../src/pixels/deface/defaceSeries.ts';
 import type { InstanceInfo } from '../src/study/InstanceInfo.ts';
 
 /** One input file: a handle to it and where it sat in what the user gave us. */
@@ -84,6 +85,16 @@ export type ProcessResult =
   | { id: number; status: 'withheld'; reason: string; original?: InstanceInfo }
   | { id: number; status: 'skipped'; what: string };
 
+/**
+ * The result of de-identifying one series together (issue 4): the verdict on the series (defaced,
+ * no face in view, not a head, not a volume, withheld, off) and one result per input, in the
+ * order given; every `bytes` is transferred.
+ */
+export interface SeriesResult {
+  verdict: SeriesVerdict;
+  results: ProcessResult[];
+}
+
 /** One written output to re-read for the leak check. */
 export interface WrittenRef {
   id: number;
@@ -150,12 +161,28 @@ export interface EngineApi {
   setPlan(slot: PlanSlot, plan: Plan): Promise<void>;
   /** De-identifies one file. */
   process(input: InputRef): Promise<ProcessResult>;
+  /**
+   * De-identifies the files of one head-candidate series together, defacing them when they are a
+   * head (`defaceSeries` with the 'run' plan). The worker reads every file itself and holds this
+   * one volume while it works; call it for one series per worker at a time.
+   */
+  processSeries(inputs: InputRef[]): Promise<SeriesResult>;
   /** Re-reads written outputs and looks for any of the identifying strings. */
   scan(items: WrittenRef[], needles: string[]): Promise<ScanResult[]>;
-  /** Decodes one frame of an image, as it is (before) or as it will be written (after). */
-  frame(input: InputRef, index: number, after: boolean): Promise<FrameResult>;
-  /** The tag table: every attribute of the original beside the de-identified one. */
-  tags(input: InputRef): Promise<TagTableResult>;
+  /**
+   * Decodes one frame of an image, as it is (before) or as it will be written (after). With
+   * `series` (the whole series `input` belongs to, a head candidate), "after" comes from the
+   * series call with the 'preview' plan, so a head shows its defaced slice; the worker keeps that
+   * one series' outputs until another series is asked for.
+   */
+  frame(input: InputRef, index: number, after: boolean, series?: InputRef[]): Promise<FrameResult>;
+  /** The tag table: every attribute of the original beside the de-identified one (`series` as for `frame`). */
+  tags(input: InputRef, series?: InputRef[]): Promise<TagTableResult>;
+  /**
+   * The verdict of the series call on a whole series under the 'preview' plan (cached as for
+   * `frame`): what a run would do to it.
+   */
+  previewVerdict(series: InputRef[]): Promise<SeriesVerdict>;
   /** Writes a new DICOMDIR for the output tree. */
   dicomdir(entries: DirectoryEntry[]): Promise<DicomdirResult & { crc32?: number }>;
 }

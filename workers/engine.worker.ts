@@ -5,12 +5,22 @@
  * hands outputs back as transferred buffers.
  */
 import * as Comlink from 'comlink';
-import { anonymize, type Plan } from '../src/deid/anonymize.ts';
+import type { Plan } from '../src/deid/anonymize.ts';
 import { IdentityMatcher } from '../src/deid/handlers/Text.ts';
 import { scanForLeaks } from '../src/deid/LeakScan.ts';
+import type { Outcome } from '../src/deid/Outcome.ts';
 import { VEIL_VERSION } from '../src/deid/Record.ts';
 import { type DicomFile, readDicom } from '../src/dicom/read.ts';
 import { buildDicomdir, directoryProblem } from '../src/output/dicomdir.ts';
+import { processFile } from '../src/pipeline/processFile.ts';
+import {
+  defaceSeries,
+  type SeriesInput,
+  type SeriesOptions,
+  type SeriesVerdict,
+} from '../src/pixels/deface/defaceSeries.ts';
+import { browserFaceDetector } from '../src/pixels/faceCheck/browser.ts';
+import { servedOcrAssets, setOcrAssets } from '../src/pixels/text/assets.ts';
 import type {
   EngineApi,
   FrameResult,
@@ -19,6 +29,7 @@ import type {
   PlanSlot,
   ProcessResult,
   ScanResult,
+  SeriesResult,
   TagTableResult,
 } from './api.ts';
 import { crc32 } from './crc32.ts';
@@ -47,22 +58,45 @@ const inventoryOne = async (ref: InputRef): Promise<InventoryEntry> => {
   }
 };
 
+// The OCR engine (burned-in text) and the face detector load their files from our own origin,
+// once per worker and only when an image needs them (CSP: connect-src 'self').
+setOcrAssets(servedOcrAssets(import.meta.env.BASE_URL));
+const FACE_ASSETS = `${import.meta.env.BASE_URL}face-check/`;
+
+/** The face check for a run's series call, unless the plan turns it off. */
+const faceCheckOf = (plan: Plan): SeriesOptions =>
+  plan.faceCheck === false ? {} : { detector: () => browserFaceDetector(FACE_ASSETS) };
+
 const processOne = async (ref: InputRef): Promise<ProcessResult> => {
   let bytes: Uint8Array;
   try {
     bytes = await readFull(ref);
   } catch (e) {
-    return { id: ref.id, status: 'withheld', reason: `${ref.path}: could not be read (${(e as Error).message})` };
+    return unreadable(ref, e);
   }
-  const outcome = anonymize(bytes, needPlan('run'), ref.path);
-  if (outcome.status !== 'anonymized') return { id: ref.id, ...outcome };
+  const outcome = await processFile(bytes, needPlan('run'), ref.path);
+  const { result, transfer } = resultOf(ref, outcome);
+  return transfer ? Comlink.transfer(result, [transfer]) : result;
+};
+
+const unreadable = (ref: InputRef, e: unknown): ProcessResult => ({
+  id: ref.id,
+  status: 'withheld',
+  reason: `${ref.path}: could not be read (${(e as Error).message})`,
+});
+
+/** The page's result for one engine outcome, and the buffer to transfer with it (never copied). */
+const resultOf = (ref: InputRef, outcome: Outcome): { result: ProcessResult; transfer?: ArrayBuffer } => {
+  if (outcome.status !== 'anonymized') return { result: { id: ref.id, ...outcome } };
   // An output that cannot be listed in a DICOMDIR cannot go on a DICOM disc: withhold it, as the CLI does.
   const problem = directoryProblem(outcome.info);
   if (problem) {
     return {
-      id: ref.id,
-      status: 'withheld',
-      reason: `${ref.path}: the de-identified output cannot go on a DICOM disc: ${problem}`,
+      result: {
+        id: ref.id,
+        status: 'withheld',
+        reason: `${ref.path}: the de-identified output cannot go on a DICOM disc: ${problem}`,
+      },
     };
   }
   const out = own(outcome.bytes);
@@ -76,7 +110,44 @@ const processOne = async (ref: InputRef): Promise<ProcessResult> => {
     notes: outcome.notes,
     identity: outcome.identity,
   };
-  return Comlink.transfer(result, [out.buffer as ArrayBuffer]);
+  return { result, transfer: out.buffer as ArrayBuffer };
+};
+
+/**
+ * Reads the files of a series, one after another, for the series call; files that cannot be read
+ * get their withheld result here, the others go on with their place in `refs`.
+ */
+const readSeries = async (
+  refs: readonly InputRef[],
+): Promise<{ inputs: SeriesInput[]; at: number[]; failed: Map<number, ProcessResult> }> => {
+  const inputs: SeriesInput[] = [];
+  const at: number[] = [];
+  const failed = new Map<number, ProcessResult>();
+  for (const [i, ref] of refs.entries()) {
+    try {
+      inputs.push({ name: ref.path, bytes: await readFull(ref) });
+      at.push(i);
+    } catch (e) {
+      failed.set(i, unreadable(ref, e));
+    }
+  }
+  return { inputs, at, failed };
+};
+
+/** The series call (issue 4): one head-candidate series, defaced when it is a head, every output transferred. */
+const processSeries = async (refs: InputRef[]): Promise<SeriesResult> => {
+  const { inputs, at, failed } = await readSeries(refs);
+  const plan = needPlan('run');
+  const { verdict, outcomes } = await defaceSeries(inputs, plan, faceCheckOf(plan));
+  const results: ProcessResult[] = refs.map((ref, i) => failed.get(i) ?? unreadable(ref, new Error('no result')));
+  const transfers: ArrayBuffer[] = [];
+  outcomes.forEach((outcome, k) => {
+    const i = at[k]!;
+    const { result, transfer } = resultOf(refs[i]!, outcome);
+    results[i] = result;
+    if (transfer) transfers.push(transfer);
+  });
+  return Comlink.transfer({ verdict, results }, transfers);
 };
 
 const scanOne = async (id: number, blob: Blob, matcher: IdentityMatcher): Promise<ScanResult> => {
@@ -88,22 +159,68 @@ const scanOne = async (id: number, blob: Blob, matcher: IdentityMatcher): Promis
 };
 
 type Loaded = { ok: false; error: string } | { ok: true; original: DicomFile; output?: DicomFile; withheld?: string };
+type After = { output?: DicomFile; withheld?: string };
 
-/** Reads a file and, for "after", runs it through the engine and re-reads the output. */
-const load = async (ref: InputRef, after: boolean): Promise<Loaded> => {
+/** The "after" of one file alone: the engine's output re-read, or why there is none. */
+const afterOf = (outcome: Outcome): After => {
+  if (outcome.status !== 'anonymized')
+    return { withheld: outcome.status === 'withheld' ? outcome.reason : `skipped: ${outcome.what}` };
+  const output = readDicom(outcome.bytes);
+  return output.ok
+    ? { output: output.value }
+    : { withheld: `the output could not be re-read: ${output.error.message}` };
+};
+
+/**
+ * The preview's one cached series: the series call's verdict and every file's "after", under the
+ * 'preview' plan. One series per worker (a volume's worth of outputs), dropped when another series
+ * or another plan is asked for.
+ */
+let previewSeries: { key: string; done: Promise<{ verdict: SeriesVerdict; after: Map<number, After> }> } | undefined;
+/** The 'preview' plan as last set, to keep the cache when the same plan is set again. */
+let previewPlanKey = '';
+
+const planKey = (p: Plan): string => JSON.stringify({ ...p, key: Array.from(p.key) });
+
+/** Which files a series is: ids, paths, sizes and dates, so a new inventory of other files misses. */
+const seriesKey = (refs: readonly InputRef[]): string =>
+  refs.map((r) => `${r.id}:${r.path}:${r.file.size}:${(r.file as Partial<File>).lastModified ?? ''}`).join('|');
+
+const previewOf = (refs: readonly InputRef[]) => {
+  const key = seriesKey(refs);
+  if (previewSeries?.key === key) return previewSeries.done;
+  const done = (async () => {
+    const { inputs, at, failed } = await readSeries(refs);
+    const { verdict, outcomes } = await defaceSeries(inputs, needPlan('preview'));
+    const after = new Map<number, After>();
+    for (const [i, r] of failed) after.set(refs[i]!.id, { withheld: r.status === 'withheld' ? r.reason : 'not read' });
+    outcomes.forEach((o, k) => {
+      after.set(refs[at[k]!]!.id, afterOf(o));
+    });
+    return { verdict, after };
+  })();
+  previewSeries = { key, done };
+  // A failure is not kept: the next request tries again.
+  done.catch(() => {
+    if (previewSeries?.done === done) previewSeries = undefined;
+  });
+  return done;
+};
+
+/**
+ * Reads a file and, for "after", runs it through the engine and re-reads the output: alone, or
+ * with `series` through the series call (so a head shows its defaced slice).
+ */
+const load = async (ref: InputRef, after: boolean, series?: InputRef[]): Promise<Loaded> => {
   const bytes = await readFull(ref);
   const original = readDicom(bytes);
   if (!original.ok) return { ok: false, error: `${ref.path}: ${original.error.message}` };
   if (!after) return { ok: true, original: original.value };
-  const outcome = anonymize(bytes, needPlan('preview'), ref.path);
-  if (outcome.status !== 'anonymized') {
-    const withheld = outcome.status === 'withheld' ? outcome.reason : `skipped: ${outcome.what}`;
-    return { ok: true, original: original.value, withheld };
+  if (series?.some((r) => r.id === ref.id)) {
+    const cached = (await previewOf(series)).after.get(ref.id);
+    return { ok: true, original: original.value, ...(cached ?? { withheld: 'not part of the series' }) };
   }
-  const output = readDicom(outcome.bytes);
-  if (!output.ok)
-    return { ok: true, original: original.value, withheld: `the output could not be re-read: ${output.error.message}` };
-  return { ok: true, original: original.value, output: output.value };
+  return { ok: true, original: original.value, ...afterOf(await processFile(bytes, needPlan('preview'), ref.path)) };
 };
 
 const api: EngineApi = {
@@ -113,9 +230,15 @@ const api: EngineApi = {
 
   setPlan: async (slot, p) => {
     plans[slot] = p;
+    if (slot !== 'preview') return;
+    const key = planKey(p);
+    if (key !== previewPlanKey) previewSeries = undefined;
+    previewPlanKey = key;
   },
 
   process: processOne,
+
+  processSeries,
 
   scan: async (items, needles) => {
     const matcher = new IdentityMatcher(needles);
@@ -131,16 +254,16 @@ const api: EngineApi = {
     return out;
   },
 
-  frame: async (ref, index, after): Promise<FrameResult> => {
-    const r = await load(ref, after);
+  frame: async (ref, index, after, series): Promise<FrameResult> => {
+    const r = await load(ref, after, series);
     if (!r.ok) return { ok: false, reason: r.error };
     if (after && !r.output) return { ok: false, reason: `not written: ${r.withheld}` };
     const f = await decodeFrame(r.output ?? r.original, index);
     return f.ok ? Comlink.transfer(f, [f.frame.pixels.buffer as ArrayBuffer]) : f;
   },
 
-  tags: async (ref): Promise<TagTableResult> => {
-    const r = await load(ref, true);
+  tags: async (ref, series): Promise<TagTableResult> => {
+    const r = await load(ref, true, series);
     if (!r.ok) return { ok: false, reason: r.error };
     const before = { meta: r.original.meta, dataset: r.original.dataset, le: r.original.transferSyntax.littleEndian };
     const after = r.output
@@ -152,6 +275,8 @@ const api: EngineApi = {
       outcome: r.output ? 'anonymized' : `withheld: ${r.withheld}`,
     };
   },
+
+  previewVerdict: async (series) => (await previewOf(series)).verdict,
 
   dicomdir: async (entries) => {
     const r = buildDicomdir(entries, { implementationVersionName: `VEIL_${VEIL_VERSION}`.slice(0, 16) });

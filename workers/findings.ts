@@ -3,7 +3,7 @@ import { formsOf } from '../src/deid/Identity.ts';
 import { IDENTITY_ATTRIBUTES } from '../src/deid/IdentityKind.ts';
 import { decodeText } from '../src/dicom/charset.ts';
 import type { Dataset, Element } from '../src/dicom/Dataset.ts';
-import { isPrivate, type Tag } from '../src/dicom/tag.ts';
+import { isPrivate } from '../src/dicom/tag.ts';
 import { STRING } from '../src/dicom/VR.ts';
 import { charsetOf, stringOf } from '../src/dicom/values.ts';
 import type { IdentityHit } from './api.ts';

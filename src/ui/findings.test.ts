@@ -13,6 +13,12 @@ const info = (o: Partial<InstanceInfo>): InstanceInfo =>
     seriesInstanceUID: '2.25.2',
     sopInstanceUID: '2.25.3',
     modality: 'CT',
+    sopClassUID: '1.2.840.10008.5.1.4.1.1.2',
+    imageType: 'ORIGINAL\\PRIMARY\\AXIAL',
+    rows: 512,
+    columns: 512,
+    orientation: '1\\0\\0\\0\\1\\0',
+    bodyPartExamined: 'HEAD',
     instanceNumber: 1,
     ...o,
   }) as InstanceInfo;
@@ -48,7 +54,13 @@ describe('summarize', () => {
     }),
   );
   const screenshot = entry(30, {
-    info: info({ seriesInstanceUID: '2.25.9', sopInstanceUID: '2.25.9.1', modality: 'OT' }),
+    info: info({
+      seriesInstanceUID: '2.25.9',
+      sopInstanceUID: '2.25.9.1',
+      modality: 'OT',
+      sopClassUID: '1.2.840.10008.5.1.4.1.1.7',
+      bodyPartExamined: '',
+    }),
     burnedIn: 'maybe',
     anatomy: '',
   });
@@ -61,7 +73,7 @@ describe('summarize', () => {
       'Name ‘MÜLLER^JÖRG’ found in 61 places, including 30 private tags and the DICOMDIR',
       'birth date in 30 places',
       '1 series may have text burned into the image (screenshots or ultrasound)',
-      '1 head scan may show the face (it can be rebuilt in 3D)',
+      '1 head scan shows the face (it can be rebuilt in 3D)',
     ]);
   });
 

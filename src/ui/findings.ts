@@ -1,6 +1,7 @@
 import type { DicomEntry, IdentityKind } from '../../workers/api.ts';
 import { retainedKinds } from '../deid/IdentityKind.ts';
 import type { ProfileOptions } from '../deid/options.ts';
+import { classifyEntries } from './defacing.ts';
 import { plural } from './format.ts';
 import type { Inventory } from './inventory.ts';
 
@@ -68,17 +69,17 @@ const where = (places: number, priv: number, dicomdir: number): string => {
   return `${plural(places, 'place')}${parts.length ? `, including ${parts.join(' and ')}` : ''}`;
 };
 
-const HEAD = /\b(HEAD|BRAIN|SKULL|CRANI\w*|FACE|FACIAL|SINUS\w*|ORBIT\w*|NECK|MAXILL\w*|MANDIB\w*|DENTAL|CEREBR\w*)\b/;
-
-/** Series of a CT or MR head scan with enough slices to rebuild a face in 3D. */
-const faceSeries = (inv: Inventory): number =>
-  inv.tree
-    .flatMap((p) => p.studies.flatMap((s) => s.series))
-    .filter((s) => {
-      const first = s.instances[0]!;
-      const slices = Math.max(s.instances.length, first.info.numberOfFrames ?? 1);
-      return ['CT', 'MR', 'PT'].includes(first.info.modality) && slices >= 20 && HEAD.test(first.anatomy);
-    }).length;
+/**
+ * Head scans that show the face, by the defacing classifier (headers only): CT and MR volumes
+ * whose headers say "head", and 3D renderings of a head.
+ */
+const faceSeries = (inv: Inventory): { volumes: number; renders: number } => {
+  const all = [...classifyEntries(inv.dicom).series.values()];
+  return {
+    volumes: all.filter((s) => s.cls.kind === 'head-candidate' && s.headHint).length,
+    renders: all.filter((s) => s.cls.kind === 'volume-render').length,
+  };
+};
 
 const seriesWith = (inv: Inventory, level: DicomEntry['burnedIn']): number =>
   inv.tree
@@ -108,7 +109,12 @@ export const summarize = (inv: Inventory): string[] => {
   if (maybe) {
     lines.push(`${plural(maybe, 'series', 'series')} may have text burned into the image (screenshots or ultrasound)`);
   }
-  if (faces) lines.push(`${plural(faces, 'head scan')} may show the face (it can be rebuilt in 3D)`);
+  if (faces.volumes)
+    lines.push(
+      `${plural(faces.volumes, 'head scan')} ${faces.volumes === 1 ? 'shows' : 'show'} the face (it can be rebuilt in 3D)`,
+    );
+  if (faces.renders)
+    lines.push(`${plural(faces.renders, '3D rendering')} of a head ${faces.renders === 1 ? 'shows' : 'show'} the face`);
   return lines.map((l, i) => (i === 0 ? l[0]!.toUpperCase() + l.slice(1) : l));
 };
 

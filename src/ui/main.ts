@@ -2,6 +2,7 @@ import type { DicomEntry } from '../../workers/api.ts';
 import type { Plan } from '../deid/anonymize.ts';
 import { buildReport, reportJson, reportText } from '../output/report.ts';
 import type { SeriesGroup } from '../study/group.ts';
+import { classifyEntries, faceCheckOf, planLine, type SeriesStatus, statusLine } from './defacing.ts';
 import { byId } from './dom.ts';
 import { download } from './download.ts';
 import { identityValues, needlesFor } from './findings.ts';
@@ -20,6 +21,7 @@ import { FolderSink } from './save/folderSink.ts';
 import { clearStagedZips, startZipWorker, ZipSink, zipWorkerReady } from './save/zipSink.ts';
 import { setStatus } from './status.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings } from './store.ts';
+import { showFacePlans, showFaceResults } from './treeView.ts';
 
 /**
  * The app: wires the four steps (choose, review, options, run) to the worker pool. All DICOM
@@ -33,6 +35,8 @@ const state = {
   inventory: undefined as Inventory | undefined,
   pseudonyms: new Map<string, string>(),
   allowed: new Set<string>(),
+  /** 3D renderings of a head the user has looked at and cleared (by Series Instance UID). */
+  allowedRenders: new Set<string>(),
   controller: undefined as AbortController | undefined,
   zip: undefined as { blob: Blob; name: string } | undefined,
   report: undefined as { json: string; text: string } | undefined,
@@ -74,6 +78,7 @@ const loadFiles = async (files: InputFile[]): Promise<void> => {
   state.inventory = undefined;
   state.pseudonyms.clear();
   state.allowed.clear();
+  state.allowedRenders.clear();
   thumbQueue.length = 0;
   section('step-review', true);
   section('step-options', false);
@@ -102,6 +107,11 @@ const loadFiles = async (files: InputFile[]): Promise<void> => {
           if (allowed) state.allowed.add(uid);
           else state.allowed.delete(uid);
         },
+        onAllowRender: (uid, allowed) => {
+          if (allowed) state.allowedRenders.add(uid);
+          else state.allowedRenders.delete(uid);
+          showFacePlan();
+        },
         onPreview: (series) => void openPreview(series),
         onThumbnail: (series, canvas) => {
           if (thumbQueue.length < MAX_THUMBS) thumbQueue.push({ series, canvas });
@@ -109,6 +119,7 @@ const loadFiles = async (files: InputFile[]): Promise<void> => {
       },
       state,
     );
+    showFacePlan();
     void drainThumbs();
     if (inv.dicom.length === 0) {
       setStatus('empty', `No DICOM images among the ${plural(files.length, 'file')}. Nothing to do.`);
@@ -178,8 +189,37 @@ const wireInputs = (): void => {
 const initial = await loadSettings().catch(() => DEFAULT_SETTINGS);
 const options = initOptions(initial, canPickDirectory(), (s) => {
   byId<HTMLButtonElement>('start').disabled = !state.inventory?.dicom.length || !options.valid() || busy();
+  showFacePlan();
   void saveSettings(s).catch(() => undefined);
 });
+
+// ---------------------------------------------------------------- defacing
+
+/** Says per series, from headers, what a run will do to the face under the current settings. */
+function showFacePlan(): void {
+  const inv = state.inventory;
+  if (!inv) return;
+  const map = classifyEntries(inv.dicom);
+  const deface = options.get().deface;
+  showFacePlans(new Map([...map.series].map(([uid, p]) => [uid, planLine(p, map, deface, state.allowedRenders)])));
+}
+
+/** Says per series what the run did to the face; with defacing off, that head volumes keep theirs. */
+const showFaceOutcome = (inv: Inventory, faces: ReadonlyMap<string, SeriesStatus>, deface: boolean): void => {
+  const all = new Map(faces);
+  if (!deface)
+    for (const [uid, p] of classifyEntries(inv.dicom).series)
+      if (p.cls.kind === 'head-candidate' && p.headHint)
+        all.set(uid, { verdict: { kind: 'off', message: 'defacing is off' } });
+  showFaceResults(
+    new Map(
+      [...all].map(([uid, s]) => [
+        uid,
+        { line: statusLine(s), faceCheck: 'verdict' in s ? faceCheckOf(s.verdict) : undefined },
+      ]),
+    ),
+  );
+};
 const keys = await initKey(() => {
   // "Forget everything" also resets the choices on the page.
   const radios = document.querySelectorAll<HTMLInputElement>('input[name="preset"][value="research"]');
@@ -196,6 +236,7 @@ const currentPlan = (inv: Inventory): Plan => {
     pseudonyms: Object.fromEntries(state.pseudonyms),
     allowBurnedInSeries: [...state.allowed],
     extraIdentity: needlesFor(inv, o).forms,
+    deface: options.get().deface,
   };
 };
 
@@ -205,8 +246,15 @@ const openPreview = async (series: SeriesGroup<DicomEntry>): Promise<void> => {
   const inv = state.inventory;
   if (!inv) return;
   const { openPreviewDialog } = await previewModule;
-  await pool.each((api) => api.setPlan('preview', currentPlan(inv)));
-  openPreviewDialog(series, inv, pool);
+  const plan = currentPlan(inv);
+  await pool.each((api) => api.setPlan('preview', plan));
+  const map = classifyEntries(inv.dicom);
+  const p = map.series.get(series.seriesInstanceUID);
+  openPreviewDialog(series, inv, pool, {
+    // A head candidate's "after" is the series call's output, so the preview shows the defaced slice.
+    wholeSeries: plan.deface !== false && p?.cls.kind === 'head-candidate',
+    note: p && planLine(p, map, plan.deface !== false, state.allowedRenders),
+  });
 };
 // Loaded right after start-up (not on first use), so nothing is fetched once the app is ready.
 const previewModule = import('./preview/previewDialog.ts');
@@ -248,6 +296,7 @@ const start = async (): Promise<void> => {
   state.controller = controller;
   state.zip = undefined;
   state.report = undefined;
+  showFaceResults(undefined);
   section('step-run', true);
   byId('results').hidden = true;
   byId('download-zip').hidden = true;
@@ -268,6 +317,7 @@ const start = async (): Promise<void> => {
       plan: currentPlan(inv),
       sink,
       pool,
+      allowedRenders: state.allowedRenders,
       needles,
       avoid: identityValues(inv),
       signal: controller.signal,
@@ -284,6 +334,7 @@ const start = async (): Promise<void> => {
       setStatus('cancelled', 'Cancelled. Nothing was saved; you can start again.');
       return;
     }
+    showFaceOutcome(inv, result.faces, settings.deface);
     const report = buildReport({
       veilVersion: VERSION,
       input: inputRoot(inv),
@@ -294,6 +345,8 @@ const start = async (): Promise<void> => {
         app: 'browser',
         pseudonymsGiven: state.pseudonyms.size,
         burnedInSeriesAllowed: state.allowed.size,
+        deface: settings.deface,
+        renderingsAllowed: state.allowedRenders.size,
         workers: pool.size,
       },
       startedAt: result.startedAt,
@@ -301,6 +354,7 @@ const start = async (): Promise<void> => {
       files: result.records,
       outputInfo: result.outputInfo,
       problems: result.problems,
+      defacing: result.defacing,
     });
     state.report = { json: reportJson(report), text: reportText(report) };
     if (sink instanceof FolderSink) {
@@ -319,7 +373,7 @@ const start = async (): Promise<void> => {
     const bar = byId<HTMLProgressElement>('progress');
     bar.max = 1;
     bar.value = 1;
-    showResults(result.records, result.leak, sink instanceof ZipSink ? 'the zip file' : sink.label);
+    showResults(result.records, result.leak, sink instanceof ZipSink ? 'the zip file' : sink.label, report.defacing);
     const c = report.counts;
     setStatus(
       'done',

@@ -80,12 +80,19 @@ export const initOptions = (
     });
   }
 
+  const deface = byId<HTMLInputElement>('option-deface');
+  deface.addEventListener('change', () => {
+    settings.deface = deface.checked;
+    onChange(settings);
+  });
+
   const error = byId('option-error');
   const sync = () => {
     for (const [name, box] of boxes) box.checked = settings.options[name];
     byId('preset-custom-label').hidden = settings.preset !== 'custom';
     for (const r of radios) r.checked = r.value === settings.preset;
     for (const r of destinations) r.checked = r.value === settings.destination;
+    deface.checked = settings.deface;
     error.textContent = validateOptions(settings.options) ?? '';
   };
   sync();

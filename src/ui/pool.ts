@@ -10,6 +10,8 @@ interface Slot {
   worker: Worker;
   api: Comlink.Remote<EngineApi>;
   busy: number;
+  /** A series call is running on it (it holds a whole volume). */
+  series: boolean;
 }
 
 export class Pool {
@@ -21,7 +23,7 @@ export class Pool {
         type: 'module',
         name: `veil-engine-${i + 1}`,
       });
-      return { worker, api: Comlink.wrap<EngineApi>(worker), busy: 0 };
+      return { worker, api: Comlink.wrap<EngineApi>(worker), busy: 0, series: false };
     });
   }
 
@@ -34,6 +36,44 @@ export class Pool {
   // Typed by the task's whole return type: comlink turns a union result into a union of promises.
   async run<R extends Promise<unknown>>(task: (api: Comlink.Remote<EngineApi>) => R): Promise<Awaited<R>> {
     const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    slot.busy++;
+    try {
+      return await task(slot.api);
+    } finally {
+      slot.busy--;
+    }
+  }
+
+  private readonly seriesWaiting: (() => void)[] = [];
+
+  /**
+   * Runs a series call (a whole volume) on the least busy worker that holds no other series,
+   * waiting for one to free up: one volume in memory per worker (issue 4).
+   */
+  async runSeries<R extends Promise<unknown>>(task: (api: Comlink.Remote<EngineApi>) => R): Promise<Awaited<R>> {
+    let free = this.slots.filter((s) => !s.series);
+    while (!free.length) {
+      await new Promise<void>((wake) => this.seriesWaiting.push(wake));
+      free = this.slots.filter((s) => !s.series);
+    }
+    const slot = free.reduce((a, b) => (b.busy < a.busy ? b : a));
+    slot.series = true;
+    slot.busy++;
+    try {
+      return await task(slot.api);
+    } finally {
+      slot.busy--;
+      slot.series = false;
+      this.seriesWaiting.shift()?.();
+    }
+  }
+
+  /**
+   * Runs a task on the first worker, always: the preview's series calls go there, so the one
+   * series that worker caches is the one asked for next.
+   */
+  async runPinned<R extends Promise<unknown>>(task: (api: Comlink.Remote<EngineApi>) => R): Promise<Awaited<R>> {
+    const slot = this.slots[0]!;
     slot.busy++;
     try {
       return await task(slot.api);

@@ -1,17 +1,21 @@
-import type { DicomEntry, ProcessResult, ScanResult } from '../../workers/api.ts';
+import type { DicomEntry, InputRef, ProcessResult, ScanResult, SeriesResult } from '../../workers/api.ts';
 import type { Plan } from '../deid/anonymize.ts';
 import type { DirectoryEntry } from '../output/dicomdir.ts';
 import { assignFileIds, DICOMDIR_NAME, fileIdPath, pathLeaks } from '../output/naming.ts';
-import type { FileRecord } from '../output/report.ts';
+import { type FileRecord, originalSeries, type SeriesRecord } from '../output/report.ts';
 import type { InstanceInfo } from '../study/InstanceInfo.ts';
+import { localizerRisk, planWork, type SeriesStatus } from './defacing.ts';
 import type { Inventory } from './inventory.ts';
 import type { Pool } from './pool.ts';
 import type { Sink, Written } from './save/sink.ts';
 
 /**
  * One run: every input file through the worker pool, each output written to the sink as soon
- * as it arrives (two files per worker in flight, so memory stays bounded), then the DICOMDIR,
- * then the leak check, which re-reads what was written.
+ * as it arrives (a few files per worker in flight, so memory stays bounded), then the DICOMDIR,
+ * then the leak check, which re-reads what was written. With defacing on (issue 4), head-candidate
+ * series go to a worker whole, one series per worker at a time; localizers on their frame of
+ * reference follow their verdict; 3D renderings of a head are held back unless the user cleared
+ * them. The policy is the CLI's (`cli/dispatch.ts`), from the same classifier.
  */
 
 export interface Progress {
@@ -44,6 +48,10 @@ export interface RunResult {
   outputInfo: Map<string, InstanceInfo>;
   problems: string[];
   leak: LeakCheck | undefined;
+  /** The verdict of each series that went through the series call, for the report. */
+  defacing: SeriesRecord[];
+  /** What became of each series' face (by original Series Instance UID), for the inventory. */
+  faces: Map<string, SeriesStatus>;
   startedAt: Date;
   finishedAt: Date;
 }
@@ -53,6 +61,8 @@ export interface RunInput {
   plan: Plan;
   sink: Sink;
   pool: Pool;
+  /** Series Instance UIDs of 3D renderings of a head the user has looked at and cleared. */
+  allowedRenders?: ReadonlySet<string>;
   needles: { values: number; forms: string[] };
   /** Identity values, kept out of output names. */
   avoid: string[];
@@ -73,6 +83,9 @@ export const run = async (r: RunInput): Promise<RunResult> => {
   const problems: string[] = [];
   const outputInfo = new Map<string, InstanceInfo>();
   const dirEntries: DirectoryEntry[] = [];
+  const defacing: SeriesRecord[] = [];
+  const faces = new Map<string, SeriesStatus>();
+  const result = () => ({ records, outputInfo, problems, defacing, faces, startedAt, finishedAt: new Date() });
   const pathOf = (id: number) => inv.files[id]!.path;
   const sizeOf = (id: number) => inv.files[id]!.file.size;
 
@@ -149,7 +162,8 @@ export const run = async (r: RunInput): Promise<RunResult> => {
     const input = pathOf(e.id);
     const bytes = sizeOf(e.id);
     if (result.status === 'withheld') {
-      records.push({ status: 'withheld', input, bytes, reason: result.reason });
+      const series = result.original ? { series: originalSeries(result.original) } : {};
+      records.push({ status: 'withheld', input, bytes, reason: result.reason, ...series });
       return;
     }
     if (result.status === 'skipped') {
@@ -193,10 +207,72 @@ export const run = async (r: RunInput): Promise<RunResult> => {
     dirEntries.push({ fileId, info: result.info });
   };
 
-  // Several files per worker in flight, so reading the next file overlaps with cleaning this
-  // one; but never more than IN_FLIGHT_BYTES at once (one file at least), so a CD of huge
-  // multi-frame files cannot fill memory.
-  let next = 0;
+  const refOf = (e: DicomEntry): InputRef => ({ id: e.id, file: inv.files[e.id]!.file, path: pathOf(e.id) });
+  const done = (entries: readonly DicomEntry[]): void => {
+    progress.filesDone += entries.length;
+    progress.bytesDone += entries.reduce((n, e) => n + sizeOf(e.id), 0);
+    r.onProgress({ ...progress });
+  };
+  const stopped = (e: DicomEntry, err: unknown): ProcessResult => ({
+    id: e.id,
+    status: 'withheld',
+    reason: `${pathOf(e.id)}: the engine stopped (${(err as Error).message})`,
+  });
+
+  // Which files go alone, which series go whole, which wait for a verdict, which are held back.
+  const work = planWork(todo, r.plan.deface !== false, r.allowedRenders ?? new Set(), pathOf);
+  for (const { entry, reason } of work.withheld) {
+    records.push({ status: 'withheld', input: pathOf(entry.id), bytes: sizeOf(entry.id), reason });
+    faces.set(entry.info.seriesInstanceUID, { heldBack: reason.slice(pathOf(entry.id).length + 2) });
+    done([entry]);
+  }
+  /** Why the localizers of a frame of reference are held back, once its head series has its verdict. */
+  const unsafeFrames = new Map<string, string>();
+
+  type Unit = { kind: 'file'; entry: DicomEntry } | { kind: 'series'; entries: DicomEntry[] };
+  const oneFile = async (e: DicomEntry): Promise<void> => {
+    const ref = refOf(e);
+    let result: ProcessResult;
+    try {
+      result = await pool.run((api) => api.process(ref));
+    } catch (err) {
+      result = stopped(e, err);
+    }
+    if (signal.aborted) return;
+    await handle(e, result);
+  };
+  const oneSeries = async (entries: DicomEntry[]): Promise<void> => {
+    const refs = entries.map(refOf);
+    let reply: SeriesResult;
+    try {
+      reply = await pool.runSeries((api) => api.processSeries(refs));
+    } catch (err) {
+      const first = entries[0]!.info;
+      unsafeFrames.set(first.frameOfReferenceUID ?? '', 'its head series could not be processed');
+      faces.set(first.seriesInstanceUID, { heldBack: `the engine stopped (${(err as Error).message})` });
+      for (const e of entries) if (!signal.aborted) await handle(e, stopped(e, err));
+      return;
+    }
+    if (signal.aborted) return;
+    for (const [i, e] of entries.entries()) await handle(e, reply.results[i] ?? stopped(e, new Error('no result')));
+    const v = reply.verdict;
+    const first = entries[0]!;
+    defacing.push({
+      seriesInstanceUID: first.info.seriesInstanceUID,
+      modality: first.info.modality,
+      files: entries.length,
+      from: folderOf(pathOf(first.id)),
+      verdict: v,
+    });
+    faces.set(first.info.seriesInstanceUID, { verdict: v });
+    const risk = localizerRisk(v);
+    const frame = ('frameOfReferenceUID' in v ? v.frameOfReferenceUID : undefined) || first.info.frameOfReferenceUID;
+    if (risk && frame) unsafeFrames.set(frame, risk);
+  };
+
+  // Several units per worker in flight, so reading the next file overlaps with cleaning this
+  // one; but never more than IN_FLIGHT_BYTES at once (one unit at least: a series counts whole),
+  // so a CD of huge multi-frame files or long series cannot fill memory.
   let inFlightBytes = 0;
   const gate: (() => void)[] = [];
   const acquire = async (size: number): Promise<void> => {
@@ -207,39 +283,55 @@ export const run = async (r: RunInput): Promise<RunResult> => {
     inFlightBytes -= size;
     for (const wake of gate.splice(0)) wake();
   };
-  const lane = async (): Promise<void> => {
-    while (next < todo.length && !signal.aborted) {
-      const e = todo[next++]!;
-      const size = sizeOf(e.id);
-      await acquire(size);
-      const ref = { id: e.id, file: inv.files[e.id]!.file, path: pathOf(e.id) };
-      let result: ProcessResult;
-      try {
-        result = await pool.run((api) => api.process(ref));
-      } catch (err) {
-        result = {
-          id: e.id,
-          status: 'withheld',
-          reason: `${ref.path}: the engine stopped (${(err as Error).message})`,
-        };
-      }
-      try {
+  const drain = async (queue: Unit[]): Promise<void> => {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < queue.length && !signal.aborted) {
+        const unit = queue[next++]!;
+        const entries = unit.kind === 'file' ? [unit.entry] : unit.entries;
+        const size = entries.reduce((n, e) => n + sizeOf(e.id), 0);
+        await acquire(size);
+        try {
+          if (signal.aborted) return;
+          await (unit.kind === 'file' ? oneFile(unit.entry) : oneSeries(unit.entries));
+        } finally {
+          release(size);
+        }
         if (signal.aborted) return;
-        await handle(e, result);
-      } finally {
-        release(size);
+        done(entries);
       }
-      progress.filesDone++;
-      progress.bytesDone += size;
-      r.onProgress({ ...progress });
-    }
+    };
+    await Promise.all(Array.from({ length: pool.size * LANES_PER_WORKER }, lane));
   };
-  await Promise.all(Array.from({ length: pool.size * LANES_PER_WORKER }, lane));
+
+  // Series first (the biggest jobs), then single files.
+  await drain([
+    ...work.series.map((p): Unit => ({ kind: 'series', entries: p.entries })),
+    ...work.singles.map((entry): Unit => ({ kind: 'file', entry })),
+  ]);
+  // Localizers last: every head series of their frame of reference has its verdict now.
+  const later: Unit[] = [];
+  for (const w of work.waiting) {
+    if (signal.aborted) break;
+    const unsafe = unsafeFrames.get(w.frameOfReferenceUID);
+    const uid = w.entry.info.seriesInstanceUID;
+    if (unsafe) {
+      const input = pathOf(w.entry.id);
+      const reason = `${input}: ${w.why}, ${unsafe}; withheld`;
+      records.push({ status: 'withheld', input, bytes: sizeOf(w.entry.id), reason });
+      faces.set(uid, { heldBack: `${w.why}, ${unsafe}` });
+      done([w.entry]);
+    } else {
+      faces.set(uid, { kept: 'Localizer: its head was not defaced, so it is not held back for the face' });
+      later.push({ kind: 'file', entry: w.entry });
+    }
+  }
+  await drain(later);
   await writing;
 
   if (signal.aborted) {
     await sink.abort();
-    return { cancelled: true, records, outputInfo, problems, leak: undefined, startedAt, finishedAt: new Date() };
+    return { ...result(), cancelled: true, leak: undefined };
   }
 
   // The new DICOMDIR, from the outputs' own headers.
@@ -256,10 +348,12 @@ export const run = async (r: RunInput): Promise<RunResult> => {
   const leak = await leakCheck(written, r.needles, pool, signal);
   if (signal.aborted) {
     await sink.abort();
-    return { cancelled: true, records, outputInfo, problems, leak: undefined, startedAt, finishedAt: new Date() };
+    return { ...result(), cancelled: true, leak: undefined };
   }
-  return { cancelled: false, records, outputInfo, problems, leak, startedAt, finishedAt: new Date() };
+  return { ...result(), cancelled: false, leak };
 };
+
+const folderOf = (path: string): string => path.slice(0, Math.max(0, path.lastIndexOf('/'))) || '.';
 
 /** Re-reads every written file in the workers and counts those holding an identifying string. */
 const leakCheck = async (

@@ -1,4 +1,5 @@
-import type { FileRecord } from '../output/report.ts';
+import type { FileRecord, SeriesRecord } from '../output/report.ts';
+import { faceCheckOf, verdictLine } from './defacing.ts';
 import { byId, h, replace } from './dom.ts';
 import { bytes, count, duration, plural } from './format.ts';
 import type { LeakCheck, Progress } from './run.ts';
@@ -46,8 +47,13 @@ export const leakSentence = (l: LeakCheck): string => {
   return `Leak check: ${count(l.leaking)} of ${plural(l.files, 'file')} still contain identifying text (${l.found.join(', ')}). Do not share them.`;
 };
 
-/** Counts, the leak check and the withheld list. */
-export const showResults = (records: FileRecord[], leak: LeakCheck | undefined, where: string): void => {
+/** Counts, the leak check, what defacing did to each head series, and the withheld list. */
+export const showResults = (
+  records: FileRecord[],
+  leak: LeakCheck | undefined,
+  where: string,
+  defacing: SeriesRecord[] = [],
+): void => {
   const n = (s: FileRecord['status']) => records.filter((r) => r.status === s).length;
   const anonymized = n('anonymized');
   const withheld = records.filter((r) => r.status === 'withheld');
@@ -65,6 +71,22 @@ export const showResults = (records: FileRecord[], leak: LeakCheck | undefined, 
   leakEl.classList.toggle('bad', !!leak?.leaking);
   if (leak?.unreadable.length)
     leakEl.append(h('br'), `${plural(leak.unreadable.length, 'file')} could not be re-read.`);
+
+  const faces = byId('defacing-results');
+  faces.hidden = defacing.length === 0;
+  replace(
+    faces,
+    ...defacing.map((d) => {
+      const line = verdictLine(d.verdict);
+      const check = faceCheckOf(d.verdict);
+      return h(
+        'li',
+        { 'data-verdict': line.kind },
+        `${d.modality || 'Image'} series from ${d.from} (${plural(d.files, 'file')}): ${line.text}.`,
+        check ? ` ${check}` : '',
+      );
+    }),
+  );
 
   const list = byId<HTMLDetailsElement>('withheld');
   list.hidden = withheld.length === 0;

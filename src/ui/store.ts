@@ -15,9 +15,11 @@ export interface Settings {
   preset: Preset;
   options: ProfileOptions;
   destination: Destination;
+  /** Remove the face from head CT and MR volumes (issue 4): on unless the user turns it off. */
+  deface: boolean;
 }
 
-export const DEFAULT_SETTINGS: Settings = { preset: 'research', options: RESEARCH, destination: 'zip' };
+export const DEFAULT_SETTINGS: Settings = { preset: 'research', options: RESEARCH, destination: 'zip', deface: true };
 
 const KEY = 'veil:key';
 const KEY_CREATED = 'veil:key-created';
@@ -54,6 +56,8 @@ export const loadSettings = async (): Promise<Settings> => {
     preset: s.preset ?? DEFAULT_SETTINGS.preset,
     options: { ...RESEARCH, ...(s.options ?? {}) },
     destination: s.destination === 'folder' ? 'folder' : 'zip',
+    // Only an explicit "off" turns defacing off: settings saved before it existed keep the safe default.
+    deface: s.deface !== false,
   };
 };
 

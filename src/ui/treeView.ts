@@ -1,5 +1,6 @@
 import type { DicomEntry } from '../../workers/api.ts';
 import type { SeriesGroup } from '../study/group.ts';
+import { classifyEntries, type FaceLine } from './defacing.ts';
 import { h, replace } from './dom.ts';
 import { dicomDate, personName, plural } from './format.ts';
 import type { Inventory } from './inventory.ts';
@@ -14,13 +15,52 @@ export interface TreeHandlers {
   onPseudonym(patientId: string, pseudonym: string): void;
   /** The user included (or excluded again) a series that may have text in its pixels. */
   onAllowBurnedIn(seriesUid: string, allowed: boolean): void;
+  /** The user included (or excluded again) a 3D rendering of a head, having looked: no face in it. */
+  onAllowRender(seriesUid: string, allowed: boolean): void;
   /** Open the viewer and tag table for a series. */
   onPreview(series: SeriesGroup<DicomEntry>): void;
   /** A place to draw a series' thumbnail, once there is time. */
   onThumbnail(series: SeriesGroup<DicomEntry>, canvas: HTMLCanvasElement): void;
 }
 
-const seriesItem = (s: SeriesGroup<DicomEntry>, handlers: TreeHandlers, allowed: Set<string>): HTMLLIElement => {
+/** Where each series shows what happens to its face: before the run (plan) and after it (verdict). */
+interface FaceSlots {
+  plan: HTMLElement;
+  verdict: HTMLElement;
+  check: HTMLElement;
+}
+let faceSlots = new Map<string, FaceSlots[]>();
+
+const setLine = (el: HTMLElement, line: FaceLine | undefined): void => {
+  el.hidden = !line;
+  el.textContent = line?.text ?? '';
+  if (line) el.dataset.kind = line.kind;
+  else delete el.dataset.kind;
+};
+
+/** Shows, per series (by Series Instance UID), what a run will do to its face; series not in `lines` say nothing. */
+export const showFacePlans = (lines: ReadonlyMap<string, FaceLine | undefined>): void => {
+  for (const [uid, slots] of faceSlots) for (const s of slots) setLine(s.plan, lines.get(uid));
+};
+
+/** Shows, per series, what the run did to its face (and the face check, when the engine made one). */
+export const showFaceResults = (
+  results: ReadonlyMap<string, { line: FaceLine; faceCheck?: string | undefined }> | undefined,
+): void => {
+  for (const [uid, slots] of faceSlots)
+    for (const s of slots) {
+      const r = results?.get(uid);
+      setLine(s.verdict, r?.line);
+      setLine(s.check, r?.faceCheck ? { kind: 'face-check', text: r.faceCheck } : undefined);
+    }
+};
+
+const seriesItem = (
+  s: SeriesGroup<DicomEntry>,
+  handlers: TreeHandlers,
+  allowed: Set<string>,
+  render: { allowed: Set<string>; isRender: boolean },
+): HTMLLIElement => {
   const info = s.info;
   const frames = s.instances.reduce((n, i) => n + Math.max(1, i.info.numberOfFrames ?? 1), 0);
   const images =
@@ -55,6 +95,30 @@ const seriesItem = (s: SeriesGroup<DicomEntry>, handlers: TreeHandlers, allowed:
       'Preview',
     ),
   );
+  const slots: FaceSlots = {
+    plan: h('p', { class: 'face', 'data-testid': 'deface-plan', hidden: true }),
+    verdict: h('p', { class: 'face verdict', 'data-testid': 'deface-verdict', role: 'status', hidden: true }),
+    check: h('p', { class: 'face', 'data-testid': 'face-check', hidden: true }),
+  };
+  li.append(slots.plan, slots.verdict, slots.check);
+  faceSlots.set(s.seriesInstanceUID, [...(faceSlots.get(s.seriesInstanceUID) ?? []), slots]);
+  if (render.isRender) {
+    const id = `allow-render-${s.seriesInstanceUID.replace(/[^0-9A-Za-z]/g, '-')}`;
+    const box = h('input', {
+      type: 'checkbox',
+      id,
+      'data-testid': 'allow-render',
+      onchange: (e: Event) => handlers.onAllowRender(s.seriesInstanceUID, (e.target as HTMLInputElement).checked),
+    });
+    box.checked = render.allowed.has(s.seriesInstanceUID);
+    li.append(
+      h(
+        'div',
+        { class: 'warning' },
+        h('p', {}, box, h('label', { for: id }, ' Include it anyway: I have looked, and it shows no face.')),
+      ),
+    );
+  }
   if (burned) {
     const id = `allow-${s.seriesInstanceUID.replace(/[^0-9A-Za-z]/g, '-')}`;
     const box = h('input', {
@@ -93,8 +157,14 @@ export const renderTree = (
   el: HTMLElement,
   inv: Inventory,
   handlers: TreeHandlers,
-  state: { pseudonyms: Map<string, string>; allowed: Set<string> },
+  state: { pseudonyms: Map<string, string>; allowed: Set<string>; allowedRenders: Set<string> },
 ): void => {
+  faceSlots = new Map();
+  const classes = classifyEntries(inv.dicom).series;
+  const renderOf = (uid: string) => ({
+    allowed: state.allowedRenders,
+    isRender: classes.get(uid)?.cls.kind === 'volume-render',
+  });
   replace(
     el,
     ...inv.tree.map((p, pi) => {
@@ -136,7 +206,11 @@ export const renderTree = (
                   .filter(Boolean)
                   .join(' — '),
               ),
-              h('ul', { class: 'series-list' }, ...st.series.map((s) => seriesItem(s, handlers, state.allowed))),
+              h(
+                'ul',
+                { class: 'series-list' },
+                ...st.series.map((s) => seriesItem(s, handlers, state.allowed, renderOf(s.seriesInstanceUID))),
+              ),
             ),
           ),
         ),

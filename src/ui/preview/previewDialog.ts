@@ -1,9 +1,11 @@
-import type { DicomEntry, Frame, TagRow } from '../../../workers/api.ts';
+import type { DicomEntry, Frame, InputRef, TagRow } from '../../../workers/api.ts';
 import type { SeriesGroup } from '../../study/group.ts';
+import { type FaceLine, faceCheckOf, verdictLine } from '../defacing.ts';
 import { byId, h, replace } from '../dom.ts';
 import { plural } from '../format.ts';
 import type { Inventory } from '../inventory.ts';
 import type { Pool } from '../pool.ts';
+import { openSkinView } from '../view3d/skinView.ts';
 import { CT_PRESETS, toImageData, type Window } from './render.ts';
 
 /**
@@ -32,12 +34,35 @@ const STATUS_WORD: Record<TagRow['status'], string> = {
   added: 'added',
 };
 
+/** What the preview knows of a series' face. */
+export interface PreviewFace {
+  /**
+   * "After" comes from the series call on the whole series (a head candidate with defacing on),
+   * so a head shows its defaced slice and the tag table its defaced file.
+   */
+  wholeSeries: boolean;
+  /** What a run will do to the series' face, from its headers (a localizer, a 3D rendering…). */
+  note?: FaceLine | undefined;
+}
+
 /** Opens the dialog for a series. */
-export const openPreviewDialog = (series: SeriesGroup<DicomEntry>, inv: Inventory, pool: Pool): void => {
+export const openPreviewDialog = (
+  series: SeriesGroup<DicomEntry>,
+  inv: Inventory,
+  pool: Pool,
+  face: PreviewFace = { wholeSeries: false },
+): void => {
   const dialog = byId<HTMLDialogElement>('preview');
   const body = byId('preview-body');
   const slices = slicesOf(series);
   const info = series.info;
+  const refOf = (e: DicomEntry): InputRef => {
+    const f = inv.files[e.id]!;
+    return { id: e.id, file: f.file, path: f.path };
+  };
+  // The series' refs go along only where the worker needs them; those calls all go to one worker,
+  // which keeps the one series' outputs between them.
+  const whole = face.wholeSeries ? series.instances.map(refOf) : undefined;
   byId('preview-title').textContent =
     `${info.modality || 'Image'} · ${info.seriesDescription || `series ${info.seriesNumber ?? ''}`} · ${plural(slices.length, 'image')}`;
 
@@ -52,6 +77,13 @@ export const openPreviewDialog = (series: SeriesGroup<DicomEntry>, inv: Inventor
   const canvas = h('canvas', { class: 'viewer-canvas', tabindex: 0, role: 'img', 'aria-label': 'Image' });
   const stage = h('div', { class: 'viewer-stage' }, canvas);
   const message = h('p', { class: 'viewer-message', role: 'status' });
+  const faceLine = h('p', {
+    class: 'face',
+    'data-testid': 'preview-verdict',
+    hidden: !face.wholeSeries && !face.note,
+    'data-kind': face.note?.kind,
+  });
+  faceLine.textContent = face.wholeSeries ? 'Checking this series for a face…' : (face.note?.text ?? '');
   const slider = h('input', { type: 'range', id: 'pv-slice', min: 1, max: slices.length, value: index + 1 });
   const sliceLabel = h('output', { for: 'pv-slice', id: 'pv-slice-out' });
   const presetSelect = h(
@@ -104,6 +136,14 @@ export const openPreviewDialog = (series: SeriesGroup<DicomEntry>, inv: Inventor
     tbody,
   );
 
+  // A head volume's skin before and after, in 3D, with the face check (src/ui/view3d/).
+  const view3d = h('div', { class: 'view3d-slot' });
+  if (whole) {
+    const open3d = () => openSkinView(view3d, whole);
+    view3d.append(
+      h('button', { type: 'button', class: 'button', 'data-testid': 'view3d-open', onclick: open3d }, '3D view'),
+    );
+  }
   replace(
     body,
     h(
@@ -111,6 +151,7 @@ export const openPreviewDialog = (series: SeriesGroup<DicomEntry>, inv: Inventor
       { class: 'viewer' },
       stage,
       message,
+      faceLine,
       h(
         'div',
         { class: 'viewer-controls' },
@@ -142,6 +183,7 @@ export const openPreviewDialog = (series: SeriesGroup<DicomEntry>, inv: Inventor
         ),
       ),
     ),
+    view3d,
     h(
       'section',
       { class: 'tag-section', 'aria-labelledby': 'pv-tags-h' },
@@ -183,6 +225,9 @@ export const openPreviewDialog = (series: SeriesGroup<DicomEntry>, inv: Inventor
     canvas.height = Math.round(frame.height * s);
     ctx.imageSmoothingEnabled = s < 1;
     ctx.drawImage(offscreen, 0, 0, canvas.width, canvas.height);
+    // The frame's own size, so anyone reading the canvas (tests, tools) can map pixels back to it.
+    canvas.dataset.frameWidth = String(frame.width);
+    canvas.dataset.frameHeight = String(frame.height);
     center.value = String(Math.round(w.center));
     width.value = String(Math.round(w.width));
     canvas.setAttribute(
@@ -200,8 +245,11 @@ export const openPreviewDialog = (series: SeriesGroup<DicomEntry>, inv: Inventor
     let got = cache.get(key);
     if (!got) {
       // Native and compressed frames alike: the worker decodes them (codecs load on first use).
-      const f = inv.files[sl.entry.id]!;
-      const r = await pool.run((api) => api.frame({ id: sl.entry.id, file: f.file, path: f.path }, sl.frame, after));
+      const ref = refOf(sl.entry);
+      const r =
+        after && whole
+          ? await pool.runPinned((api) => api.frame(ref, sl.frame, true, whole))
+          : await pool.run((api) => api.frame(ref, sl.frame, after));
       got = r.ok ? r.frame : r.reason.charAt(0).toUpperCase() + r.reason.slice(1);
       if (cache.size > 24) cache.delete(cache.keys().next().value!);
       cache.set(key, got);
@@ -225,8 +273,11 @@ export const openPreviewDialog = (series: SeriesGroup<DicomEntry>, inv: Inventor
       const mine = ++tagRequest;
       const sl = slices[index]!;
       const f = inv.files[sl.entry.id]!;
-      tagInfo.textContent = 'Reading the tags…';
-      const r = await pool.run((api) => api.tags({ id: sl.entry.id, file: f.file, path: f.path }));
+      const ref = refOf(sl.entry);
+      tagInfo.textContent = whole
+        ? 'Reading the tags (the whole series is checked for a face first)…'
+        : 'Reading the tags…';
+      const r = whole ? await pool.runPinned((api) => api.tags(ref, whole)) : await pool.run((api) => api.tags(ref));
       if (mine !== tagRequest) return;
       if (!r.ok) {
         tagInfo.textContent = r.reason;
@@ -346,4 +397,18 @@ export const openPreviewDialog = (series: SeriesGroup<DicomEntry>, inv: Inventor
   if (!dialog.open) dialog.showModal();
   void load();
   loadTags();
+  if (whole) {
+    void pool
+      .runPinned((api) => api.previewVerdict(whole))
+      .then((v) => {
+        if (!faceLine.isConnected) return;
+        const line = verdictLine(v);
+        const check = faceCheckOf(v);
+        faceLine.textContent = `${line.text}.${check ? ` ${check}` : ''}`;
+        faceLine.dataset.kind = line.kind;
+      })
+      .catch((e: Error) => {
+        if (faceLine.isConnected) faceLine.textContent = `The series could not be checked for a face: ${e.message}`;
+      });
+  }
 };
