@@ -95,3 +95,44 @@ console.log(
     `deface 256×256×35 MR: ${times.map((r) => `${(r / 1000).toFixed(2)} s`).join(', ')}; best ${(Math.min(...times) / 1000).toFixed(2)} s, decode excluded`,
   );
 }
+
+// Decode time beside it (decode is excluded above): the real CT compressed by DCMTK with JPEG-LS
+// and JPEG Lossless, decoded into voxels through the codecs as the series call does.
+{
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, readdirSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { readDicom } = await import('../src/dicom/read.ts');
+  const { decodeVoxels } = await import('../src/pixels/deface/readVoxels.ts');
+  const tmp = mkdtempSync(join(tmpdir(), 'veil-deface-bench-'));
+  try {
+    const src = join(HEADS, 'ct-unc-cthead');
+    const names = readdirSync(src).filter((f) => f.endsWith('.dcm'));
+    for (const [label, tool, args] of [
+      ['JPEG-LS', 'dcmcjpls', []],
+      ['JPEG Lossless', 'dcmcjpeg', ['+el']],
+    ] as const) {
+      const files = names.map((n) => {
+        const out = join(tmp, `${label}-${n}`);
+        const r = spawnSync(tool, [...args, join(src, n), out]);
+        if (r.status !== 0) throw new Error(`${tool} failed: is DCMTK installed?`);
+        const f = readDicom(new Uint8Array(readFileSync(out)));
+        if (!f.ok) throw new Error(f.error.message);
+        return f.value;
+      });
+      const times: number[] = [];
+      for (let run = 0; run < 3; run++) {
+        const t0 = performance.now();
+        const v = await decodeVoxels(files);
+        if (!v.ok) throw new Error(v.error.message);
+        times.push(performance.now() - t0);
+      }
+      console.log(
+        `decode 256×256×${names.length} CT, ${label}: best ${(Math.min(...times) / 1000).toFixed(2)} s (the series call decodes before it defaces)`,
+      );
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
