@@ -6,11 +6,12 @@ import { instanceInfo } from '../../study/InstanceInfo.ts';
 import type { Samples } from '../codecs/DecodedFrame.ts';
 import type { FaceDetector } from '../faceCheck/detector.ts';
 import { type FaceCheckResult, faceCheck } from '../faceCheck/faceCheck.ts';
-import { type DefaceOptions, planDeface } from './deface.ts';
+import type { BrainMask } from './brainMask.ts';
+import { type DefaceOptions, type DefaceVerdict, planDeface } from './deface.ts';
 import { notAHead } from './defaceSeriesGate.ts';
 import { applyCut } from './fill.ts';
 import { decodeSlices, seriesVolume, voxelsFromFrames } from './readVoxels.ts';
-import { voxelsOf } from './Voxels.ts';
+import { type Voxels, voxelsOf } from './Voxels.ts';
 
 /** One input file of a series: its name (for messages) and its whole bytes. */
 export interface SeriesInput {
@@ -127,38 +128,27 @@ const run = async (inputs: readonly SeriesInput[], plan: Plan, options: SeriesOp
   const first = files[0];
   if (!first) return asUsual(inputs, plan, { kind: 'not-volume', message: 'no file of the series could be read' });
   const hint = seriesFactsOf(instanceInfo(first.dataset, first.meta, first.transferSyntax.littleEndian)).headHint;
-  /** Without a head hint, what cannot be read as a head is anonymized as usual; with one, withheld (fail closed). */
-  const doubt = (kind: 'not-head' | 'not-volume', why: string): SeriesResult =>
-    hint
-      ? withholdAll(inputs, read, {
-          kind: 'withheld',
-          message: `the header says this is a head (${hint}), but ${why}; withheld rather than risk leaving a face`,
-        })
-      : asUsual(inputs, plan, { kind, message: kind === 'not-head' ? `not a head volume: ${why}` : why });
+  /** Without a head hint, what cannot be read as a volume is anonymized as usual; with one, withheld (fail closed). */
+  const doubt = (why: string): SeriesResult => {
+    const v = doubtful(hint, 'not-volume', why);
+    return v.kind === 'withheld' ? withholdAll(inputs, read, v) : asUsual(inputs, plan, v);
+  };
 
   const series = seriesVolume(files);
-  if (!series.ok) return doubt('not-volume', `it is not one volume (${series.error.message})`);
+  if (!series.ok) return doubt(`it is not one volume (${series.error.message})`);
   const decoded = await decodeSlices(files, series.value.volume);
-  if (!decoded.ok) return doubt('not-volume', `its pixels could not be decoded (${decoded.error.message})`);
+  if (!decoded.ok) return doubt(`its pixels could not be decoded (${decoded.error.message})`);
   const pixels = voxelsFromFrames(files, series.value, decoded.value);
-  if (!pixels.ok) return doubt('not-volume', `its pixels could not be read as a volume (${pixels.error.message})`);
+  if (!pixels.ok) return doubt(`its pixels could not be read as a volume (${pixels.error.message})`);
   const { voxels, frames, volume } = pixels.value;
   const frameOfReferenceUID = volume.frameOfReferenceUID;
 
-  const { mask, verdict } = planDeface(voxels, options);
-  const notHead = notAHead(voxels, mask);
-  if (notHead) return doubt('not-head', notHead);
-  if (verdict.kind === 'refused')
-    return withholdAll(inputs, read, { kind: 'withheld', message: verdict.reason, frameOfReferenceUID });
-  if (verdict.kind === 'no-face')
-    return asUsual(inputs, plan, {
-      kind: 'no-face',
-      message: verdict.reason,
-      brainMl: verdict.brainMl,
-      frameOfReferenceUID,
-    });
+  const judged = judgeVolume(voxels, volume.notes, frameOfReferenceUID, hint, options);
+  const { mask, plan: cut } = judged;
+  if (judged.verdict.kind === 'withheld') return withholdAll(inputs, read, judged.verdict);
+  if (judged.verdict.kind !== 'defaced' || cut.kind !== 'defaced') return asUsual(inputs, plan, judged.verdict);
 
-  applyCut(voxels, verdict.cut, frames, verdict.fill.stored);
+  applyCut(voxels, cut.cut, frames, cut.fill.stored);
   // The proof, before anything is written: a face detector looks at renders of the skin before
   // and after. A face still found after the cut withholds the series (fail closed); a face not
   // found on the original either is reported as proving nothing, and the cut stands on its own
@@ -177,7 +167,7 @@ const run = async (inputs: readonly SeriesInput[], plan: Plan, options: SeriesOp
       });
     }
     const after = voxelsOf(volume, frames, voxels.modality, voxels.rescale);
-    checked = await faceCheck(voxels, after, detector, { frame: verdict.axes, mask });
+    checked = await faceCheck(voxels, after, detector, { frame: cut.axes, mask });
     if (checked.detectedAfter > 0)
       return withholdAll(inputs, read, {
         kind: 'withheld',
@@ -197,16 +187,62 @@ const run = async (inputs: readonly SeriesInput[], plan: Plan, options: SeriesOp
     return anonymize(input.bytes, plan, input.name, { frames: perFile[at]!, method: '113102' });
   });
   return {
-    verdict: {
-      kind: 'defaced',
-      removedMl: verdict.removedMl,
-      brainMl: verdict.brainMl,
-      marginMm: verdict.marginMm,
-      message: verdict.message,
-      notes: [...volume.notes, ...verdict.notes],
-      frameOfReferenceUID,
-      ...(checked ? { faceCheck: checked } : {}),
-    },
+    verdict: { ...judged.verdict, ...(checked ? { faceCheck: checked } : {}) },
     outcomes,
   };
+};
+
+/** What a series doubtful as a head becomes: withheld when its header says "head" (fail closed), else `kind`. */
+const doubtful = (
+  hint: string,
+  kind: 'not-head' | 'not-volume',
+  why: string,
+  frameOfReferenceUID?: string,
+): SeriesVerdict =>
+  hint
+    ? {
+        kind: 'withheld',
+        message: `the header says this is a head (${hint}), but ${why}; withheld rather than risk leaving a face`,
+        ...(frameOfReferenceUID ? { frameOfReferenceUID } : {}),
+      }
+    : { kind, message: kind === 'not-head' ? `not a head volume: ${why}` : why };
+
+/** A decoded volume judged, before anything is written: the masks, the cut's plan and the series verdict. */
+export interface JudgedVolume {
+  mask: BrainMask;
+  plan: DefaceVerdict;
+  /** The series' verdict as the run gives it (without the face check, which needs the cut applied). */
+  verdict: SeriesVerdict;
+}
+
+/**
+ * The decisions on one decoded volume, in the run's order: the content gate (not a head: left as
+ * it is, or withheld when the header says head), then the cut's own verdict (refused: withheld;
+ * no face in view; defaced). Pure: the 3D view calls it too, so what it shows is what a run does.
+ */
+export const judgeVolume = (
+  voxels: Voxels,
+  volumeNotes: readonly string[],
+  frameOfReferenceUID: string,
+  headHint: string,
+  options: DefaceOptions = {},
+): JudgedVolume => {
+  const { mask, verdict: plan } = planDeface(voxels, options);
+  const notHead = notAHead(voxels, mask);
+  const verdict: SeriesVerdict = notHead
+    ? doubtful(headHint, 'not-head', notHead, frameOfReferenceUID)
+    : plan.kind === 'refused'
+      ? { kind: 'withheld', message: plan.reason, frameOfReferenceUID }
+      : plan.kind === 'no-face'
+        ? { kind: 'no-face', message: plan.reason, brainMl: plan.brainMl, frameOfReferenceUID }
+        : {
+            kind: 'defaced',
+            removedMl: plan.removedMl,
+            brainMl: plan.brainMl,
+            marginMm: plan.marginMm,
+            message: plan.message,
+            notes: [...volumeNotes, ...plan.notes],
+            frameOfReferenceUID,
+          };
+  return { mask, plan, verdict };
 };

@@ -1,9 +1,7 @@
 import type { AfterKind, SkinSummary } from '../../../workers/view3dApi.ts';
 import { type DicomFile, readDicom } from '../../dicom/read.ts';
 import type { BrainMask } from '../../pixels/deface/brainMask.ts';
-import { planDeface } from '../../pixels/deface/deface.ts';
-import type { SeriesInput, SeriesVerdict } from '../../pixels/deface/defaceSeries.ts';
-import { notAHead } from '../../pixels/deface/defaceSeriesGate.ts';
+import { judgeVolume, type SeriesInput } from '../../pixels/deface/defaceSeries.ts';
 import { applyCut } from '../../pixels/deface/fill.ts';
 import { headAxes } from '../../pixels/deface/headAxes.ts';
 import { decodeVoxels } from '../../pixels/deface/readVoxels.ts';
@@ -73,41 +71,11 @@ const open = async (inputs: readonly SeriesInput[]): Promise<{ ok: true; value: 
   const decoded = await decodeVoxels(files);
   if (!decoded.ok) return { ok: false, reason: `this series cannot be shown in 3D: ${decoded.error.message}` };
   const { volume, frames, voxels } = decoded.value;
-  const frameOfReferenceUID = volume.frameOfReferenceUID;
   const hint = seriesFactsOf(instanceInfo(first.dataset, first.meta, first.transferSyntax.littleEndian)).headHint;
 
-  // The same decisions, in the same order, as the run's series call (pixels/deface/defaceSeries.ts).
-  const { mask, verdict: plan } = planDeface(voxels);
-  let verdict: SeriesVerdict;
-  let after: AfterKind;
-  const notHead = notAHead(voxels, mask);
-  if (notHead) {
-    verdict = hint
-      ? {
-          kind: 'withheld',
-          message: `the header says this is a head (${hint}), but ${notHead}; withheld rather than risk leaving a face`,
-          frameOfReferenceUID,
-        }
-      : { kind: 'not-head', message: `not a head volume: ${notHead}` };
-    after = hint ? 'none' : 'unchanged';
-  } else if (plan.kind === 'refused') {
-    verdict = { kind: 'withheld', message: plan.reason, frameOfReferenceUID };
-    after = 'none';
-  } else if (plan.kind === 'no-face') {
-    verdict = { kind: 'no-face', message: plan.reason, brainMl: plan.brainMl, frameOfReferenceUID };
-    after = 'unchanged';
-  } else {
-    verdict = {
-      kind: 'defaced',
-      removedMl: plan.removedMl,
-      brainMl: plan.brainMl,
-      marginMm: plan.marginMm,
-      message: plan.message,
-      notes: [...volume.notes, ...plan.notes],
-      frameOfReferenceUID,
-    };
-    after = 'defaced';
-  }
+  // The run's own decisions (pixels/deface/defaceSeries.ts), so the view shows what a run does.
+  const { mask, plan, verdict } = judgeVolume(voxels, volume.notes, volume.frameOfReferenceUID, hint);
+  const after: AfterKind = verdict.kind === 'defaced' ? 'defaced' : verdict.kind === 'withheld' ? 'none' : 'unchanged';
 
   // The head's own axes turn the camera (the cut's when there is one); a volume with no brain
   // found has none, and is shown in the patient's axes.
