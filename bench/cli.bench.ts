@@ -154,7 +154,11 @@ const main = async (): Promise<void> => {
 
   const keyDir = join(BENCH_DIR, 'key');
   mkdirSync(keyDir, { recursive: true });
-  const extra = ['--key', join(keyDir, 'key.json'), '--quiet', '--timing'];
+  // The ratio is measured on the de-identification path (--no-deface): this corpus's synthetic
+  // pixels are not a head, and its headers say "head", so a default run withholds both series
+  // after reading their volumes (fail closed), a different job. That default run is timed once
+  // below; defacing on a real head has its own bench (bench/deface.bench.ts).
+  const extra = ['--key', join(keyDir, 'key.json'), '--quiet', '--timing', '--no-deface'];
   const workers = arg('workers');
   if (workers) extra.push('--workers', workers);
   const runs = Math.max(1, Number(arg('runs') ?? 3));
@@ -205,6 +209,17 @@ const main = async (): Promise<void> => {
       row(`veil cli (best of ${runs})`, cli, rssMb ? fmt(rssMb, 0) : 'n/a'),
     ]),
   );
+  const deface = await cliRun(
+    data.input,
+    out,
+    extra.filter((a) => a !== '--no-deface'),
+  );
+  console.log(
+    `veil cli with defacing on (1 run): ${fmt(deface.seconds, 2)} s = ${fmt(deface.seconds / cp.seconds, 1)}x cp -r, exit ${deface.exitCode}` +
+      (deface.peakRss ? `, peak RSS ${fmt(mb(deface.peakRss), 0)} MB` : '') +
+      ' (each series decoded into one volume per worker and judged; here both are withheld: "head" in the header, no head in the pixels)',
+  );
+  settle(out);
   const ratio = cli.seconds / cp.seconds;
   console.log('');
   console.log(`target: <= ${TARGET_RATIO}x cp -r   ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'} (${fmt(ratio, 2)}x)`);
