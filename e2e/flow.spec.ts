@@ -126,17 +126,47 @@ test('the doctor preset keeps intervals and characteristics; research is the def
   expect(names.has('CASE^001')).toBe(true);
 });
 
-test('a series the user clears for burned-in text is included; otherwise it is held back with its reason', async ({
+test('the screenshot with text in its pixels: scanned and cleaned by default; held back with scanning off; released unscanned when cleared', async ({
   page,
 }) => {
+  const screenshot = (zip: Map<string, Uint8Array>) =>
+    [...zip.values()].find((b) => {
+      const r = readDicom(b);
+      return r.ok && getString(r.value.dataset, 0x00080016) === '1.2.840.10008.5.1.4.1.1.7';
+    });
+  const codes = (b: Uint8Array) => {
+    const r = readDicom(b);
+    return r.ok ? (r.value.dataset.get(0x00120064)?.items ?? []).map((i) => getString(i, 0x00080100)) : [];
+  };
   await openApp(page);
   await loadSample(page);
-  await page.getByTestId('allow-burned-in').check();
+  const series = page.locator('.series', { hasText: 'Dose Report' });
+  await expect(page.getByTestId('option-text-scan')).toBeChecked();
+  await expect(series.getByTestId('text-plan')).toHaveAttribute('data-kind', 'scan');
+
+  // Default: found, blacked out, read back, written with 113101.
   await runToDone(page);
-  const zip = await downloadZip(page);
+  let zip = await downloadZip(page);
   expect([...zip.keys()].filter((k) => k.startsWith('DICOM/'))).toHaveLength(74);
-  await page.getByTestId('allow-burned-in').uncheck();
+  expect(codes(screenshot(zip)!)).toContain('113101');
+
+  // Scanning off: held back, with the reason.
+  await page.getByTestId('option-text-scan').uncheck();
+  await expect(series.getByTestId('text-plan')).toHaveAttribute('data-kind', 'held');
+  await expect(series.getByTestId('text-plan')).toContainText('scanning is off');
   await runToDone(page);
   await page.locator('#withheld summary').click();
-  await expect(page.locator('#withheld')).toContainText('secondary capture without Burned In Annotation');
+  await expect(page.locator('#withheld')).toContainText('secondary capture');
+  await expect(page.locator('#withheld')).toContainText('scan it for text, or clear the series');
+  zip = await downloadZip(page);
+  expect(screenshot(zip)).toBeUndefined();
+
+  // The override: released as it is, unscanned (no 113101).
+  await series.getByTestId('allow-burned-in').check();
+  await expect(series.getByTestId('text-plan')).toHaveAttribute('data-kind', 'unscanned');
+  await runToDone(page);
+  zip = await downloadZip(page);
+  expect([...zip.keys()].filter((k) => k.startsWith('DICOM/'))).toHaveLength(74);
+  expect(codes(screenshot(zip)!)).not.toContain('113101');
+  await page.getByTestId('option-text-scan').check();
 });

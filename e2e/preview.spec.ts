@@ -30,7 +30,8 @@ test('preview: slices, window presets, before/after, and the tag table with sear
     expect(text.toLowerCase()).toContain('institution');
   await dialog.getByRole('button', { name: 'Close' }).click();
 
-  // A withheld file shows its reason; the screenshot series is held back for burned-in text.
+  // A withheld file shows its reason: with scanning off, the screenshot is held back for burned-in text.
+  await page.getByTestId('option-text-scan').uncheck();
   await page.getByRole('button', { name: /Preview OT series 999 Dose Report/ }).click();
   await expect(page.locator('#preview')).toContainText('will be held back');
   await page.getByTestId('preview-after').check();

@@ -4,9 +4,10 @@
  * (the worker reads them, the page never does).
  */
 import type { Plan } from '../src/deid/anonymize.ts';
-import type { ActionCounts } from '../src/deid/Outcome.ts';
+import type { ActionCounts, TextCleaning } from '../src/deid/Outcome.ts';
 import type { DicomdirResult, DirectoryEntry } from '../src/output/dicomdir.ts';
 import type { SeriesVerdict } from '../src/pixels/deface/defaceSeries.ts';
+import type { Box } from '../src/pixels/text/Box.ts';
 import type { InstanceInfo } from '../src/study/InstanceInfo.ts';
 
 /** One input file: a handle to it and where it sat in what the user gave us. */
@@ -81,6 +82,8 @@ export type ProcessResult =
       notes: string[];
       /** The input's identity strings (PHI; only to check the output's name against). */
       identity: string[];
+      /** Burned-in text blacked out in its pixels (boxes and flags, no PHI), for the report and the summary. */
+      text?: TextCleaning;
     }
   | { id: number; status: 'withheld'; reason: string; original?: InstanceInfo }
   | { id: number; status: 'skipped'; what: string };
@@ -145,6 +148,22 @@ export interface TagRow {
 
 export type TagTableResult = { ok: true; rows: TagRow[]; outcome: string } | { ok: false; reason: string };
 
+/**
+ * Burned-in text in one image as OCR finds it, for the preview's boxes: one list per frame, each
+ * box with what was read (PHI: shown on this device only) and its "PHI found in pixels" flag.
+ * Coordinates only; no pixels cross.
+ */
+export type TextFound =
+  | {
+      ok: true;
+      boxes: Box[][];
+      /** One layout served every frame (a multi-frame image read on a sample of frames). */
+      static: boolean;
+      /** The device and size the image comes from: where "every image from this device" applies. */
+      device: { key: string; label: string };
+    }
+  | { ok: false; reason: string };
+
 /** Which plan a call uses. */
 export type PlanSlot = 'run' | 'preview';
 
@@ -183,6 +202,11 @@ export interface EngineApi {
    * `frame`): what a run would do to it.
    */
   previewVerdict(series: InputRef[]): Promise<SeriesVerdict>;
+  /**
+   * Finds the burned-in text of one image with OCR (the 'preview' plan's identity strings flag
+   * "PHI found in pixels"), for the preview to draw and the user to edit. Loads the OCR once per worker.
+   */
+  findText(input: InputRef): Promise<TextFound>;
   /** Writes a new DICOMDIR for the output tree. */
   dicomdir(entries: DirectoryEntry[]): Promise<DicomdirResult & { crc32?: number }>;
 }

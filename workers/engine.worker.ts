@@ -7,12 +7,13 @@
 import * as Comlink from 'comlink';
 import type { Plan } from '../src/deid/anonymize.ts';
 import { IdentityMatcher } from '../src/deid/handlers/Text.ts';
+import { identityStrings } from '../src/deid/Identity.ts';
 import { scanForLeaks } from '../src/deid/LeakScan.ts';
 import type { Outcome } from '../src/deid/Outcome.ts';
 import { VEIL_VERSION } from '../src/deid/Record.ts';
 import { type DicomFile, readDicom } from '../src/dicom/read.ts';
 import { buildDicomdir, directoryProblem } from '../src/output/dicomdir.ts';
-import { processFile } from '../src/pipeline/processFile.ts';
+import { processFile, textDeviceKeyOf } from '../src/pipeline/processFile.ts';
 import {
   defaceSeries,
   type SeriesInput,
@@ -21,6 +22,9 @@ import {
 } from '../src/pixels/deface/defaceSeries.ts';
 import { browserFaceDetector } from '../src/pixels/faceCheck/browser.ts';
 import { servedOcrAssets, setOcrAssets } from '../src/pixels/text/assets.ts';
+import { PixelIdentity } from '../src/pixels/text/classify.ts';
+import { findText } from '../src/pixels/text/findText.ts';
+import { instanceInfo } from '../src/study/InstanceInfo.ts';
 import type {
   EngineApi,
   FrameResult,
@@ -31,6 +35,7 @@ import type {
   ScanResult,
   SeriesResult,
   TagTableResult,
+  TextFound,
 } from './api.ts';
 import { crc32 } from './crc32.ts';
 import { describeHeader, readFull, readHead } from './files.ts';
@@ -109,6 +114,7 @@ const resultOf = (ref: InputRef, outcome: Outcome): { result: ProcessResult; tra
     counts: outcome.counts,
     notes: outcome.notes,
     identity: outcome.identity,
+    ...(outcome.text ? { text: outcome.text } : {}),
   };
   return { result, transfer: out.buffer as ArrayBuffer };
 };
@@ -223,6 +229,28 @@ const load = async (ref: InputRef, after: boolean, series?: InputRef[]): Promise
   return { ok: true, original: original.value, ...afterOf(await processFile(bytes, needPlan('preview'), ref.path)) };
 };
 
+/** The preview's boxes: OCR on one image with the 'preview' plan's identity strings. */
+const findTextIn = async (ref: InputRef): Promise<TextFound> => {
+  const r = readDicom(await readFull(ref));
+  if (!r.ok) return { ok: false, reason: `${ref.path}: ${r.error.message}` };
+  const file = r.value;
+  const plan = needPlan('preview');
+  const info = instanceInfo(file.dataset, file.meta, file.transferSyntax.littleEndian);
+  const identity = new PixelIdentity([...identityStrings(file.dataset, plan.options), ...(plan.extraIdentity ?? [])]);
+  const found = await findText(file, { identity });
+  if (!found.ok)
+    return { ok: false, reason: `${ref.path}: the text in the pixels could not be read: ${found.error.message}` };
+  const key = textDeviceKeyOf(file.dataset, info);
+  const [maker, model, size] = key.split('|');
+  const label = [maker, model].filter(Boolean).join(' ') || 'an unnamed device';
+  return {
+    ok: true,
+    boxes: found.value.boxes,
+    static: found.value.static,
+    device: { key, label: `${label}, ${size!.replace('x', '×')}` },
+  };
+};
+
 const api: EngineApi = {
   ping: async () => true,
 
@@ -277,6 +305,14 @@ const api: EngineApi = {
   },
 
   previewVerdict: async (series) => (await previewOf(series)).verdict,
+
+  findText: async (ref) => {
+    try {
+      return await findTextIn(ref);
+    } catch (e) {
+      return { ok: false, reason: `${ref.path}: could not be read (${(e as Error).message})` };
+    }
+  },
 
   dicomdir: async (entries) => {
     const r = buildDicomdir(entries, { implementationVersionName: `VEIL_${VEIL_VERSION}`.slice(0, 16) });

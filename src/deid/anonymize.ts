@@ -4,6 +4,7 @@ import { type DicomFile, readDicom } from '../dicom/read.ts';
 import { getString, numberOf } from '../dicom/values.ts';
 import { writePart10 } from '../dicom/write.ts';
 import type { Samples } from '../pixels/codecs/DecodedFrame.ts';
+import type { Box } from '../pixels/text/Box.ts';
 import { replacePixelData } from '../pixels/write/replacePixels.ts';
 import { nativeColour } from '../pixels/write/toRgb.ts';
 import { instanceInfo } from '../study/InstanceInfo.ts';
@@ -50,6 +51,25 @@ export interface Plan {
    * Read by the callers of `defaceSeries`, which load the detector once per worker.
    */
   faceCheck?: boolean;
+  /**
+   * Boxes of burned-in text the user chose in the preview (issue 5 §4), used instead of what OCR
+   * finds on the images they cover; the result is still read back. Read by `processFile`.
+   */
+  textBoxes?: TextBoxPlan;
+}
+
+/**
+ * Where boxes chosen by the user apply, from the most specific to the least: one image (every
+ * frame's boxes), one series (one layout for every frame of every image in it), or every image of
+ * the same size from the same device (`textDeviceKey` in src/pipeline/processFile.ts).
+ */
+export interface TextBoxPlan {
+  /** By original SOP Instance UID: the boxes of each frame. */
+  images?: Record<string, Box[][]>;
+  /** By original Series Instance UID: one layout for every frame. */
+  series?: Record<string, Box[]>;
+  /** By device key (Manufacturer, Model, Rows×Columns): one layout for every frame. */
+  devices?: Record<string, Box[]>;
 }
 
 /**

@@ -89,6 +89,15 @@ describe('planWork (the CLI policy, in the app)', () => {
     expect(placed + w.singles.length).toBe(all.length);
   });
 
+  it('holds back a head series also chosen to be scanned for text, and its localizer, as the CLI does', () => {
+    const w = planWork(all, true, new Set(), pathOf, new Set(['2.25.10']));
+    expect(w.series.map((s) => s.seriesInstanceUID)).toEqual(['2.25.14']);
+    expect(w.withheld.filter((x) => x.reason.includes('scanned for text'))).toHaveLength(30);
+    expect(w.unsafeFrames.get('2.25.99')).toMatch(/head series that was withheld/);
+    // With defacing off the series goes file by file, and is scanned for text there.
+    expect(planWork(all, false, new Set(), pathOf, new Set(['2.25.10'])).withheld).toEqual([]);
+  });
+
   it('lets a rendering the user cleared go alone, and everything goes alone with defacing off', () => {
     const cleared = planWork(all, true, new Set(['2.25.12']), pathOf);
     expect(cleared.withheld).toEqual([]);

@@ -55,6 +55,10 @@ export const classifyEntries = (entries: readonly DicomEntry[]): DefaceMap => {
   return { series, candidateFrames };
 };
 
+/** Why a head series the user also asked to scan for text is held back while defacing is on. */
+export const HEAD_AND_TEXT =
+  'a head series chosen to be scanned for text; defacing and text cleaning are not done together yet (turn off “Remove the face from head scans” to scan it for text)';
+
 /** The work of a run, sorted by the policy. */
 export interface DefaceWork {
   /** Head-candidate series, each one unit for the series call. */
@@ -65,6 +69,8 @@ export interface DefaceWork {
   waiting: { entry: DicomEntry; why: string; frameOfReferenceUID: string }[];
   /** Held back from the header alone (3D renderings of a head), with the reason. */
   withheld: { entry: DicomEntry; reason: string }[];
+  /** Frames of reference whose head series is held back whole: why their localizers are held back too. */
+  unsafeFrames: Map<string, string>;
 }
 
 /**
@@ -77,8 +83,9 @@ export const planWork = (
   deface: boolean,
   allowedRenders: ReadonlySet<string>,
   pathOf: (id: number) => string,
+  scanSeries: ReadonlySet<string> = new Set(),
 ): DefaceWork => {
-  const work: DefaceWork = { series: [], singles: [], waiting: [], withheld: [] };
+  const work: DefaceWork = { series: [], singles: [], waiting: [], withheld: [], unsafeFrames: new Map() };
   if (!deface) {
     work.singles = [...entries];
     return work;
@@ -89,7 +96,16 @@ export const planWork = (
     const c = plan?.cls;
     if (!c) work.singles.push(e);
     else if (c.kind === 'head-candidate') {
-      if (plan.entries[0] === e) work.series.push(plan);
+      // As the CLI does: defacing and text cleaning are not combined on the same pixels yet, and
+      // doing only one would drop a step the user asked for.
+      if (scanSeries.has(plan.seriesInstanceUID)) {
+        work.withheld.push({ entry: e, reason: `${pathOf(e.id)}: ${HEAD_AND_TEXT}; withheld` });
+        if (e.info.frameOfReferenceUID)
+          work.unsafeFrames.set(
+            e.info.frameOfReferenceUID,
+            'a localizer or 2D image of a head series that was withheld: it may show the face in profile',
+          );
+      } else if (plan.entries[0] === e) work.series.push(plan);
     } else if (c.kind === 'volume-render' && !allowedRenders.has(plan.seriesInstanceUID))
       work.withheld.push({ entry: e, reason: `${pathOf(e.id)}: ${c.why}; withheld` });
     else if (c.kind === 'localizer' && map.candidateFrames.has(c.frameOfReferenceUID))

@@ -61,7 +61,7 @@ export const initKey = async (onForget: () => void): Promise<KeyHolder> => {
     await showKey(holder.key, '', '');
     onForget();
     message.textContent =
-      'Everything was forgotten: the key and the settings are gone from this browser. A new key is used from now on, so pseudonyms will differ from before.';
+      'Everything was forgotten: the key, the settings and the boxes saved per device are gone from this browser. A new key is used from now on, so pseudonyms will differ from before.';
   });
 
   return holder;

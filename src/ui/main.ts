@@ -1,7 +1,8 @@
-import type { DicomEntry } from '../../workers/api.ts';
-import type { Plan } from '../deid/anonymize.ts';
+import type { DicomEntry, TextFound } from '../../workers/api.ts';
+import type { Plan, TextBoxPlan } from '../deid/anonymize.ts';
 import { buildReport, reportJson, reportText } from '../output/report.ts';
 import type { SeriesGroup } from '../study/group.ts';
+import { type TextChoices, willScan } from './burnedIn.ts';
 import { classifyEntries, faceCheckOf, planLine, type SeriesStatus, statusLine } from './defacing.ts';
 import { byId } from './dom.ts';
 import { download } from './download.ts';
@@ -21,7 +22,7 @@ import { FolderSink } from './save/folderSink.ts';
 import { clearStagedZips, startZipWorker, ZipSink, zipWorkerReady } from './save/zipSink.ts';
 import { setStatus } from './status.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings } from './store.ts';
-import { showFacePlans, showFaceResults } from './treeView.ts';
+import { showFacePlans, showFaceResults, showTextPlans } from './treeView.ts';
 
 /**
  * The app: wires the four steps (choose, review, options, run) to the worker pool. All DICOM
@@ -37,6 +38,12 @@ const state = {
   allowed: new Set<string>(),
   /** 3D renderings of a head the user has looked at and cleared (by Series Instance UID). */
   allowedRenders: new Set<string>(),
+  /** Series the user asked to scan for burned-in text although nothing says they have any (CT, MR…). */
+  scanSeries: new Set<string>(),
+  /** Boxes of burned-in text the user chose in the preview (issue 5 §4), for the plan. */
+  textBoxes: {} as TextBoxPlan,
+  /** What OCR found per image in the preview (by inventory id). */
+  textFound: new Map<number, TextFound>(),
   controller: undefined as AbortController | undefined,
   zip: undefined as { blob: Blob; name: string } | undefined,
   report: undefined as { json: string; text: string } | undefined,
@@ -79,6 +86,9 @@ const loadFiles = async (files: InputFile[]): Promise<void> => {
   state.pseudonyms.clear();
   state.allowed.clear();
   state.allowedRenders.clear();
+  state.scanSeries.clear();
+  state.textBoxes = {};
+  state.textFound.clear();
   thumbQueue.length = 0;
   section('step-review', true);
   section('step-options', false);
@@ -106,6 +116,12 @@ const loadFiles = async (files: InputFile[]): Promise<void> => {
         onAllowBurnedIn: (uid, allowed) => {
           if (allowed) state.allowed.add(uid);
           else state.allowed.delete(uid);
+          showTextPlan();
+        },
+        onScanSeries: (uid, scan) => {
+          if (scan) state.scanSeries.add(uid);
+          else state.scanSeries.delete(uid);
+          showTextPlan();
         },
         onAllowRender: (uid, allowed) => {
           if (allowed) state.allowedRenders.add(uid);
@@ -120,6 +136,7 @@ const loadFiles = async (files: InputFile[]): Promise<void> => {
       state,
     );
     showFacePlan();
+    showTextPlan();
     void drainThumbs();
     if (inv.dicom.length === 0) {
       setStatus('empty', `No DICOM images among the ${plural(files.length, 'file')}. Nothing to do.`);
@@ -190,6 +207,7 @@ const initial = await loadSettings().catch(() => DEFAULT_SETTINGS);
 const options = initOptions(initial, canPickDirectory(), (s) => {
   byId<HTMLButtonElement>('start').disabled = !state.inventory?.dicom.length || !options.valid() || busy();
   showFacePlan();
+  showTextPlan();
   void saveSettings(s).catch(() => undefined);
 });
 
@@ -220,11 +238,35 @@ const showFaceOutcome = (inv: Inventory, faces: ReadonlyMap<string, SeriesStatus
     ),
   );
 };
+// ---------------------------------------------------------------- burned-in text
+
+/** The choices that decide which images are scanned for text. */
+function textChoices(): TextChoices {
+  const inv = state.inventory;
+  const heads = new Set<string>();
+  if (inv && options.get().deface)
+    for (const [uid, p] of classifyEntries(inv.dicom).series) if (p.cls.kind === 'head-candidate') heads.add(uid);
+  return {
+    scanText: options.get().textScan,
+    allowed: state.allowed,
+    scanSeries: state.scanSeries,
+    defacedHeads: heads,
+  };
+}
+
+/** Says per series what a run will do about text in its pixels under the current choices. */
+function showTextPlan(): void {
+  if (state.inventory) showTextPlans(textChoices());
+}
+
 const keys = await initKey(() => {
   // "Forget everything" also resets the choices on the page.
   const radios = document.querySelectorAll<HTMLInputElement>('input[name="preset"][value="research"]');
   radios[0]?.click();
   document.querySelector<HTMLInputElement>('input[name="destination"][value="zip"]')?.click();
+  // Safe defaults again: scanning for burned-in text on.
+  const scan = byId<HTMLInputElement>('option-text-scan');
+  if (!scan.checked) scan.click();
 });
 
 /** The plan for the current choices. */
@@ -235,6 +277,9 @@ const currentPlan = (inv: Inventory): Plan => {
     key: keys.key,
     pseudonyms: Object.fromEntries(state.pseudonyms),
     allowBurnedInSeries: [...state.allowed],
+    scanText: options.get().textScan,
+    scanSeries: [...state.scanSeries],
+    textBoxes: state.textBoxes,
     extraIdentity: needlesFor(inv, o).forms,
     deface: options.get().deface,
   };
@@ -247,14 +292,27 @@ const openPreview = async (series: SeriesGroup<DicomEntry>): Promise<void> => {
   if (!inv) return;
   const { openPreviewDialog } = await previewModule;
   const plan = currentPlan(inv);
+  const choices = textChoices();
   await pool.each((api) => api.setPlan('preview', plan));
   const map = classifyEntries(inv.dicom);
   const p = map.series.get(series.seriesInstanceUID);
-  openPreviewDialog(series, inv, pool, {
-    // A head candidate's "after" is the series call's output, so the preview shows the defaced slice.
-    wholeSeries: plan.deface !== false && p?.cls.kind === 'head-candidate',
-    note: p && planLine(p, map, plan.deface !== false, state.allowedRenders),
-  });
+  openPreviewDialog(
+    series,
+    inv,
+    pool,
+    {
+      // A head candidate's "after" is the series call's output, so the preview shows the defaced slice.
+      wholeSeries: plan.deface !== false && p?.cls.kind === 'head-candidate',
+      note: p && planLine(p, map, plan.deface !== false, state.allowedRenders),
+    },
+    {
+      // The choices cannot change while the (modal) preview is open: worked out once.
+      willScan: (e) => willScan(e, choices),
+      plan: state.textBoxes,
+      found: state.textFound,
+      changed: () => pool.each((api) => api.setPlan('preview', currentPlan(inv))),
+    },
+  );
 };
 // Loaded right after start-up (not on first use), so nothing is fetched once the app is ready.
 const previewModule = import('./preview/previewDialog.ts');

@@ -86,6 +86,12 @@ export const initOptions = (
     onChange(settings);
   });
 
+  const textScan = byId<HTMLInputElement>('option-text-scan');
+  textScan.addEventListener('change', () => {
+    settings.textScan = textScan.checked;
+    onChange(settings);
+  });
+
   const error = byId('option-error');
   const sync = () => {
     for (const [name, box] of boxes) box.checked = settings.options[name];
@@ -93,6 +99,7 @@ export const initOptions = (
     for (const r of radios) r.checked = r.value === settings.preset;
     for (const r of destinations) r.checked = r.value === settings.destination;
     deface.checked = settings.deface;
+    textScan.checked = settings.textScan;
     error.textContent = validateOptions(settings.options) ?? '';
   };
   sync();

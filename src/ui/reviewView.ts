@@ -25,7 +25,7 @@ const fileList = (id: string, title: string, items: string[]): void => {
 export const showInventory = (
   inv: Inventory,
   handlers: TreeHandlers,
-  state: { pseudonyms: Map<string, string>; allowed: Set<string>; allowedRenders: Set<string> },
+  state: Parameters<typeof renderTree>[3],
 ): void => {
   byId('inventory-progress').hidden = true;
   const series = inv.tree.reduce((n, p) => n + p.studies.reduce((m, s) => m + s.series.length, 0), 0);

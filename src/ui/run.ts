@@ -202,6 +202,7 @@ export const run = async (r: RunInput): Promise<RunResult> => {
       outputBytes,
       counts: result.counts,
       ...(result.notes.length ? { notes: result.notes } : {}),
+      ...(result.text ? { text: result.text } : {}),
     });
     outputInfo.set(output, result.info);
     dirEntries.push({ fileId, info: result.info });
@@ -220,14 +221,20 @@ export const run = async (r: RunInput): Promise<RunResult> => {
   });
 
   // Which files go alone, which series go whole, which wait for a verdict, which are held back.
-  const work = planWork(todo, r.plan.deface !== false, r.allowedRenders ?? new Set(), pathOf);
+  const work = planWork(
+    todo,
+    r.plan.deface !== false,
+    r.allowedRenders ?? new Set(),
+    pathOf,
+    new Set(r.plan.scanSeries),
+  );
   for (const { entry, reason } of work.withheld) {
     records.push({ status: 'withheld', input: pathOf(entry.id), bytes: sizeOf(entry.id), reason });
     faces.set(entry.info.seriesInstanceUID, { heldBack: reason.slice(pathOf(entry.id).length + 2) });
     done([entry]);
   }
   /** Why the localizers of a frame of reference are held back, once its head series has its verdict. */
-  const unsafeFrames = new Map<string, string>();
+  const unsafeFrames = new Map<string, string>(work.unsafeFrames);
 
   type Unit = { kind: 'file'; entry: DicomEntry } | { kind: 'series'; entries: DicomEntry[] };
   const oneFile = async (e: DicomEntry): Promise<void> => {

@@ -1,4 +1,5 @@
 import type { FileRecord, SeriesRecord } from '../output/report.ts';
+import { textSummary } from './burnedIn.ts';
 import { faceCheckOf, verdictLine } from './defacing.ts';
 import { byId, h, replace } from './dom.ts';
 import { bytes, count, duration, plural } from './format.ts';
@@ -47,7 +48,7 @@ export const leakSentence = (l: LeakCheck): string => {
   return `Leak check: ${count(l.leaking)} of ${plural(l.files, 'file')} still contain identifying text (${l.found.join(', ')}). Do not share them.`;
 };
 
-/** Counts, the leak check, what defacing did to each head series, and the withheld list. */
+/** Counts, the leak check, burned-in text cleaned, what defacing did to each head series, and the withheld list. */
 export const showResults = (
   records: FileRecord[],
   leak: LeakCheck | undefined,
@@ -71,6 +72,11 @@ export const showResults = (
   leakEl.classList.toggle('bad', !!leak?.leaking);
   if (leak?.unreadable.length)
     leakEl.append(h('br'), `${plural(leak.unreadable.length, 'file')} could not be re-read.`);
+
+  const text = textSummary(records);
+  const textEl = byId('text-results');
+  textEl.hidden = !text;
+  textEl.textContent = text ?? '';
 
   const faces = byId('defacing-results');
   faces.hidden = defacing.length === 0;

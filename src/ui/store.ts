@@ -3,7 +3,8 @@ import { generateKey, type Key } from '../deid/Key.ts';
 import { type ProfileOptions, RESEARCH } from '../deid/options.ts';
 
 /**
- * What Veil keeps in this browser (IndexedDB, via idb-keyval): the key and the settings. Nothing
+ * What Veil keeps in this browser (IndexedDB, via idb-keyval): the key, the settings, and box
+ * layouts for burned-in text per device (./textTemplates.ts: rectangles only, never text). Nothing
  * about patients is stored — not even the pseudonyms typed for them, which would pair an ID with
  * a pseudonym on disk.
  */
@@ -17,9 +18,17 @@ export interface Settings {
   destination: Destination;
   /** Remove the face from head CT and MR volumes (issue 4): on unless the user turns it off. */
   deface: boolean;
+  /** Find and black out text burned into images (issue 5): on unless the user turns it off. */
+  textScan: boolean;
 }
 
-export const DEFAULT_SETTINGS: Settings = { preset: 'research', options: RESEARCH, destination: 'zip', deface: true };
+export const DEFAULT_SETTINGS: Settings = {
+  preset: 'research',
+  options: RESEARCH,
+  destination: 'zip',
+  deface: true,
+  textScan: true,
+};
 
 const KEY = 'veil:key';
 const KEY_CREATED = 'veil:key-created';
@@ -58,12 +67,13 @@ export const loadSettings = async (): Promise<Settings> => {
     destination: s.destination === 'folder' ? 'folder' : 'zip',
     // Only an explicit "off" turns defacing off: settings saved before it existed keep the safe default.
     deface: s.deface !== false,
+    textScan: s.textScan !== false,
   };
 };
 
 export const saveSettings = (s: Settings): Promise<void> => set(SETTINGS, s);
 
-/** Forgets everything: the key and the settings. */
+/** Forgets everything: the key, the settings and the box layouts saved per device (one store holds them all). */
 export const forgetAll = (): Promise<void> => clear();
 
 /** A short fingerprint of a key, to tell keys apart without showing them. */

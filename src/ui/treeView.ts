@@ -1,5 +1,6 @@
 import type { DicomEntry } from '../../workers/api.ts';
 import type { SeriesGroup } from '../study/group.ts';
+import { type TextChoices, textPlanLine } from './burnedIn.ts';
 import { classifyEntries, type FaceLine } from './defacing.ts';
 import { h, replace } from './dom.ts';
 import { dicomDate, personName, plural } from './format.ts';
@@ -13,8 +14,10 @@ import type { Inventory } from './inventory.ts';
 export interface TreeHandlers {
   /** The user typed a pseudonym for a patient (by original Patient ID). */
   onPseudonym(patientId: string, pseudonym: string): void;
-  /** The user included (or excluded again) a series that may have text in its pixels. */
+  /** The user included (or excluded again) a series that may have text in its pixels, without scanning it. */
   onAllowBurnedIn(seriesUid: string, allowed: boolean): void;
+  /** The user asked (or stopped asking) for a series nothing says has text to be scanned for it too. */
+  onScanSeries(seriesUid: string, scan: boolean): void;
   /** The user included (or excluded again) a 3D rendering of a head, having looked: no face in it. */
   onAllowRender(seriesUid: string, allowed: boolean): void;
   /** Open the viewer and tag table for a series. */
@@ -36,6 +39,21 @@ const setLine = (el: HTMLElement, line: FaceLine | undefined): void => {
   el.textContent = line?.text ?? '';
   if (line) el.dataset.kind = line.kind;
   else delete el.dataset.kind;
+};
+
+/** Where each series says what a run does about text in its pixels. */
+let textSlots = new Map<string, { line: HTMLElement; entries: DicomEntry[] }[]>();
+
+/** Shows, per series, what a run will do about text burned into its pixels under these choices. */
+export const showTextPlans = (c: TextChoices): void => {
+  for (const slots of textSlots.values())
+    for (const s of slots) {
+      const line = textPlanLine(s.entries, c);
+      s.line.hidden = !line;
+      s.line.textContent = line?.text ?? '';
+      if (line) s.line.dataset.kind = line.kind;
+      else delete s.line.dataset.kind;
+    }
 };
 
 /** Shows, per series (by Series Instance UID), what a run will do to its face; series not in `lines` say nothing. */
@@ -60,6 +78,7 @@ const seriesItem = (
   handlers: TreeHandlers,
   allowed: Set<string>,
   render: { allowed: Set<string>; isRender: boolean },
+  scanSeries: Set<string>,
 ): HTMLLIElement => {
   const info = s.info;
   const frames = s.instances.reduce((n, i) => n + Math.max(1, i.info.numberOfFrames ?? 1), 0);
@@ -119,6 +138,11 @@ const seriesItem = (
       ),
     );
   }
+  const textLine = h('p', { class: 'text-plan', 'data-testid': 'text-plan', hidden: true });
+  textSlots.set(s.seriesInstanceUID, [
+    ...(textSlots.get(s.seriesInstanceUID) ?? []),
+    { line: textLine, entries: s.instances },
+  ]);
   if (burned) {
     const id = `allow-${s.seriesInstanceUID.replace(/[^0-9A-Za-z]/g, '-')}`;
     const box = h('input', {
@@ -136,15 +160,47 @@ const seriesItem = (
           'p',
           {},
           burned === 'yes'
-            ? 'This series has text burned into the image (it says so itself). It will be held back.'
-            : 'This series may have text burned into the image (a screenshot or ultrasound). It will be held back.',
+            ? 'This series has text burned into the image (it says so itself).'
+            : 'This series may have text burned into the image (a screenshot, an ultrasound or a radiograph).',
         ),
+        textLine,
         h(
           'p',
           {},
           box,
-          h('label', { for: id }, ' Include it anyway: I have looked, and there is no name or date in the picture.'),
+          h(
+            'label',
+            { for: id },
+            ' Include it without scanning: skip the text search, I have looked and there is no name, date or ID in the picture.',
+          ),
         ),
+      ),
+    );
+  } else if (s.instances.some((i) => i.hasPixels)) {
+    // CT and MR volumes (and anything else nothing says has text) are not scanned unless asked: one click.
+    const id = `scan-${s.seriesInstanceUID.replace(/[^0-9A-Za-z]/g, '-')}`;
+    const ask = h('input', {
+      type: 'checkbox',
+      id,
+      'data-testid': 'scan-series',
+      onchange: (e: Event) => handlers.onScanSeries(s.seriesInstanceUID, (e.target as HTMLInputElement).checked),
+    });
+    ask.checked = scanSeries.has(s.seriesInstanceUID);
+    li.append(
+      h(
+        'div',
+        { class: 'text-scan' },
+        h(
+          'p',
+          {},
+          ask,
+          h(
+            'label',
+            { for: id },
+            ' Scan this series for text too (find and black out any name or date in the picture)',
+          ),
+        ),
+        textLine,
       ),
     );
   }
@@ -157,9 +213,15 @@ export const renderTree = (
   el: HTMLElement,
   inv: Inventory,
   handlers: TreeHandlers,
-  state: { pseudonyms: Map<string, string>; allowed: Set<string>; allowedRenders: Set<string> },
+  state: {
+    pseudonyms: Map<string, string>;
+    allowed: Set<string>;
+    allowedRenders: Set<string>;
+    scanSeries: Set<string>;
+  },
 ): void => {
   faceSlots = new Map();
+  textSlots = new Map();
   const classes = classifyEntries(inv.dicom).series;
   const renderOf = (uid: string) => ({
     allowed: state.allowedRenders,
@@ -209,7 +271,9 @@ export const renderTree = (
               h(
                 'ul',
                 { class: 'series-list' },
-                ...st.series.map((s) => seriesItem(s, handlers, state.allowed, renderOf(s.seriesInstanceUID))),
+                ...st.series.map((s) =>
+                  seriesItem(s, handlers, state.allowed, renderOf(s.seriesInstanceUID), state.scanSeries),
+                ),
               ),
             ),
           ),

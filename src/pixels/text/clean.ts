@@ -25,7 +25,10 @@ export interface CleanOptions {
   passes?: readonly PassName[];
   /** Upscaling factor (default: by frame size). */
   scale?: number;
-  /** Boxes chosen by the user, per frame (they replace what OCR found; verification still runs). */
+  /**
+   * Boxes chosen by the user, per frame: they replace what OCR found, and are final (verification
+   * still runs, and text they leave readable withholds the image, with no box added behind them).
+   */
   boxes?: Box[][];
 }
 
@@ -130,7 +133,7 @@ export const cleanBurnedInText = async (
     });
     if (!v.ok) return withheld(`the cleaned pixels could not be read back: ${v.error.message}`);
     if (v.value.ok) break;
-    if (round >= SECOND_CHANCES) return { ...withheld(v.value.reason), boxes, overlays };
+    if (round >= (options.boxes ? 0 : SECOND_CHANCES)) return { ...withheld(v.value.reason), boxes, overlays };
     // Layout analysis changes once text is gone; what it reads now gets a box of its own.
     for (const l of v.value.leftovers) {
       const box = leftoverBox(l, l.risk.kind === 'identity');

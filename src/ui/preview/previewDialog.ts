@@ -7,6 +7,7 @@ import type { Inventory } from '../inventory.ts';
 import type { Pool } from '../pool.ts';
 import { openSkinView } from '../view3d/skinView.ts';
 import { CT_PRESETS, toImageData, type Window } from './render.ts';
+import { type PreviewText, textLayer } from './textLayer.ts';
 
 /**
  * The preview: a slice viewer (scroll, window/level with CT presets, zoom, before/after on the
@@ -51,6 +52,7 @@ export const openPreviewDialog = (
   inv: Inventory,
   pool: Pool,
   face: PreviewFace = { wholeSeries: false },
+  text?: PreviewText,
 ): void => {
   const dialog = byId<HTMLDialogElement>('preview');
   const body = byId('preview-body');
@@ -206,11 +208,29 @@ export const openPreviewDialog = (
     ),
   );
 
+  // Burned-in text (issue 5): boxes over the image, edited by the user (./textLayer.ts).
+  const textBoxes = text
+    ? textLayer({
+        stage,
+        canvas,
+        pool,
+        refOf,
+        text,
+        onBoxesChanged: () => {
+          for (const k of [...cache.keys()]) if (k.endsWith(':true')) cache.delete(k);
+          if (after) void load();
+          loadTags();
+        },
+      })
+    : undefined;
+  if (textBoxes) view3d.before(textBoxes.panel);
+
   const ctx = canvas.getContext('2d')!;
   const offscreen = document.createElement('canvas');
 
   const draw = () => {
     if (!frame) {
+      textBoxes?.show(slices[index]!.entry, slices[index]!.frame, undefined, after);
       canvas.width = 1;
       canvas.height = 1;
       return;
@@ -234,6 +254,7 @@ export const openPreviewDialog = (
       'aria-label',
       `Slice ${index + 1} of ${slices.length}, ${after ? 'de-identified' : 'original'}`,
     );
+    textBoxes?.show(slices[index]!.entry, slices[index]!.frame, frame, after);
   };
 
   const load = async () => {
@@ -246,6 +267,8 @@ export const openPreviewDialog = (
     if (!got) {
       // Native and compressed frames alike: the worker decodes them (codecs load on first use).
       const ref = refOf(sl.entry);
+      // "After" shows the result of exactly the boxes chosen: only once the workers have them.
+      if (after) await textBoxes?.settled();
       const r =
         after && whole
           ? await pool.runPinned((api) => api.frame(ref, sl.frame, true, whole))
