@@ -131,7 +131,7 @@ export const defaceCase = async (c: DerivedCase): Promise<CaseOutcome & { pixels
     maskAgreement: own > 0 ? agree / own : 0,
     face,
     untouched,
-    faceCheck: await faceCheck(c, pixels, after),
+    faceCheck: await faceCheck(c, pixels, after, plan),
     pixels,
     after,
   };

@@ -23,6 +23,8 @@ export interface PatientMask {
   /** Cells in the mask. */
   cells: number;
   volumeMl: number;
+  /** A cell's diagonal, mm: how far apart two points of one cell may be. */
+  cellDiagonalMm: number;
   /**
    * The distance (mm) from the centre of the cell nearest to `p` to the nearest mask cell centre:
    * exact on cell centres, within one cell's half diagonal elsewhere. For reports.
@@ -68,6 +70,7 @@ export const patientMask = (mask: Uint8Array, grid: PlacedGrid): PatientMask => 
     grid,
     cells: countOf(mask),
     volumeMl: countOf(mask) * voxelMl(g),
+    cellDiagonalMm: Math.hypot(...spacing),
     distanceMm: (p) => Math.sqrt(d2[nearest(p).cell]!),
     near: (p, marginMm) => {
       const { cell, off } = nearest(p);

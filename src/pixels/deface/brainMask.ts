@@ -1,8 +1,10 @@
 import { bestComponent, components } from './components.ts';
+import { openDirections, thicken } from './enclosure.ts';
 import { type WorkGrid, workGrid } from './grid.ts';
 import { cellToPatient } from './headAxes.ts';
 import { countOf, dilate, erode, fillHoles3D, fillHolesPerSlice, intersect, squaredDistance } from './morphology.ts';
 import { otsu, percentile } from './threshold.ts';
+import { darkLayerBeneath } from './underside.ts';
 import type { Voxels } from './Voxels.ts';
 
 /**
@@ -34,12 +36,26 @@ export const CT_HU = { air: -300, bone: 300, softLow: -20, softHigh: 100 } as co
 const CUT_LINKS_MM = 4;
 
 /**
+ * Rays (of 26) from a cell that may reach the air without meeting bone while the cell still counts
+ * as enclosed by the skull: one, for the foramen magnum (or a gap of thin bone) below the
+ * posterior fossa. The orbits, the nasal cavity and the face have whole cones of open rays.
+ */
+const CT_OPEN_RAYS = 1;
+
+/**
  * MR: erosion that parts the brain from the face, neck and scalp once the fat is out of the band
  * (see `mrBrain`). On the shared sagittal T1 (4.8 mm slices) 6–7 mm still joined the brain to the
- * face at some band limits; 8 mm gave 1.52–1.65 L for every limit from 0.5 to 1.0 (below), and on
- * Colin27 (1 mm) Dice 0.95 against its brain extraction (9 mm: 0.935–0.950, a coarser shape).
+ * face at some band limits (7 mm at 0.75 took in both temporalis muscles, measured again); 8 mm gave
+ * 1.52–1.65 L for every limit from 0.5 to 1.0 (below), and on Colin27 (1 mm) Dice 0.95 against
+ * its brain extraction (9 mm: 0.935–0.950, a coarser shape). Known limit: Colin27 resliced
+ * coronally (1.5 × 1.5 × 2.5 mm) loses its left inferior temporal lobe at 8 mm (its dark sulci and
+ * temporal horn let the erosion eat it from inside; 7 mm keeps it, and so does keeping eroded
+ * pieces within 12 mm of the core, but both took in muscle on the sagittal T1).
  */
 const MR_CUT_LINKS_MM = 8;
+
+/** The dark layer under the brain taken into the MR mask (`darkLayerBeneath`), mm. */
+const MR_UNDERSIDE_MM = 5;
 
 /**
  * The band's upper limit, as a fraction of the brain's contrast above Otsu's threshold:
@@ -60,30 +76,29 @@ const MR_LEVEL_RADIUS_MM = 30;
  */
 const MR_BRAIN_DEPTH_MM = 110;
 
-/** Intracranial space of a head CT: soft tissue enclosed by the skull in each slice, cleaned in 3D. */
+/**
+ * Intracranial space of a head CT: soft tissue enclosed by bone in 3D (`enclosure.ts`: every ray
+ * but one from the cell meets the skull, or leaves the field of view inside the head), cut from
+ * the orbits and the spinal canal by an opening, holes filled.
+ */
 export const ctIntracranial = (v: Voxels): BrainMask => {
   const work = workGrid(v);
   const n = work.mean.length;
   const bone = new Uint8Array(n);
-  for (let i = 0; i < n; i++) bone[i] = work.max[i]! > CT_HU.bone ? 1 : 0;
-  // Enclosed by bone in any of the three orthogonal planes through a cell. The slice's own plane is
-  // not enough: an axial slice through the orbital roofs is open in front of the frontal lobes (the
-  // roofs lie in the plane), and a coronal or sagittal plane through the cribriform plate leaks into
-  // the nose; each part of the cranial cavity is closed in at least one of the three. The orbits and
-  // nasal cavity that this also takes in are cut off below by the opening and largest component.
-  const enclosed = new Uint8Array(n);
-  for (const axis of [0, 1, 2] as const) {
-    const filled = fillHolesPerSlice(bone.slice(), work, axis);
-    for (let i = 0; i < n; i++) enclosed[i]! |= filled[i]!;
+  const air = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    bone[i] = work.max[i]! > CT_HU.bone ? 1 : 0;
+    air[i] = work.mean[i]! <= CT_HU.air ? 1 : 0;
   }
+  const open = openDirections(thicken(bone, work), air, work);
   const soft = new Uint8Array(n);
   const rim = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const m = work.mean[i]!;
-    const inside = enclosed[i]! && !bone[i];
-    soft[i] = inside && m >= CT_HU.softLow && m <= CT_HU.softHigh ? 1 : 0;
+    const enclosed = open[i]! <= CT_OPEN_RAYS;
+    soft[i] = enclosed && !bone[i] && m >= CT_HU.softLow && m <= CT_HU.softHigh ? 1 : 0;
     // What the mask may grow back into: enclosed, not air (partial volume with bone included).
-    rim[i] = enclosed[i]! && m > CT_HU.air ? 1 : 0;
+    rim[i] = enclosed && m > CT_HU.air ? 1 : 0;
   }
   const brain = openLargest(soft, work, CUT_LINKS_MM, rim);
   fillHoles3D(brain, work);
@@ -107,9 +122,11 @@ export const ctIntracranial = (v: Voxels): BrainMask => {
  * 5. It is grown back by 8 mm and one cell, within the bright cells (fat included: growing into
  *    the scalp across a thin skull only enlarges the mask, which the cut keeps its margin from),
  *    and its holes (ventricles, dark sulci enclosed) filled.
+ * 6. The dark layer beneath it (CSF, meninges and cortical bone over the skull base, up to 5 mm:
+ *    `darkLayerBeneath`) is added, as brain extractions do.
  * Sulcal CSF at the surface may stay outside; the 10 mm margin is counted from the mask.
- * Measured: 1.64 L on the shared sagittal T1 (brain, brainstem and the upper cord, which the cut
- * spares); 1.76 L and Dice 0.949 (full resolution) against Colin27's own brain extraction (1.74 L).
+ * Measured: 1.74 L on the shared sagittal T1 (brain, brainstem and the upper cord, which the cut
+ * spares); 1.80 L and Dice 0.94 (full resolution) against Colin27's own brain extraction (1.74 L).
  * Another contrast (T2, FLAIR) gives another shape or volume, which the plausibility check refuses.
  */
 export const mrBrain = (v: Voxels): BrainMask => {
@@ -141,7 +158,7 @@ export const mrBrain = (v: Voxels): BrainMask => {
     (size, c) => size / (1 + distance2(c) / 40 ** 2),
   );
   const grown = intersect(dilate(near, work, MR_CUT_LINKS_MM + Math.max(...work.spacing.slice(0, 2))), bright);
-  const brain = fillHoles3D(grown, work);
+  const brain = darkLayerBeneath(v, work, fillHoles3D(grown, work), bright, MR_UNDERSIDE_MM);
   return { work, brain, head, tissueAbove: t };
 };
 
