@@ -17,7 +17,7 @@ test('save into a chosen folder: the tree in "anonymized", the report beside it,
   await loadSample(page);
   await page.getByTestId('destination-folder').check();
   await runToDone(page);
-  await expect(page.getByTestId('leak-check')).toContainText(/Leak check: 0 of 74 files/);
+  await expect(page.getByTestId('leak-check')).toContainText(/Leak check: 0 of 75 files/);
   await expect(page.getByTestId('download-zip')).toBeHidden();
 
   const listing = await page.evaluate(async () => {

@@ -75,6 +75,8 @@ const SCAN_BATCH = 16;
 const LANES_PER_WORKER = 4;
 /** Input bytes in flight at most, over all workers. */
 const IN_FLIGHT_BYTES = 256 * 1024 * 1024;
+/** Memory a series takes while it is processed, in multiples of its input bytes (see `drain`). */
+const SERIES_WEIGHT = 3;
 
 export const run = async (r: RunInput): Promise<RunResult> => {
   const { inventory: inv, sink, pool, signal } = r;
@@ -278,8 +280,9 @@ export const run = async (r: RunInput): Promise<RunResult> => {
   };
 
   // Several units per worker in flight, so reading the next file overlaps with cleaning this
-  // one; but never more than IN_FLIGHT_BYTES at once (one unit at least: a series counts whole),
-  // so a CD of huge multi-frame files or long series cannot fill memory.
+  // one; but never more than IN_FLIGHT_BYTES at once (one unit at least), so a CD of huge
+  // multi-frame files or long series cannot fill memory. A series weighs SERIES_WEIGHT times its
+  // bytes: while it is judged its inputs, their voxels and its outputs are all held in the worker.
   let inFlightBytes = 0;
   const gate: (() => void)[] = [];
   const acquire = async (size: number): Promise<void> => {
@@ -296,7 +299,8 @@ export const run = async (r: RunInput): Promise<RunResult> => {
       while (next < queue.length && !signal.aborted) {
         const unit = queue[next++]!;
         const entries = unit.kind === 'file' ? [unit.entry] : unit.entries;
-        const size = entries.reduce((n, e) => n + sizeOf(e.id), 0);
+        const bytes = entries.reduce((n, e) => n + sizeOf(e.id), 0);
+        const size = unit.kind === 'file' ? bytes : bytes * SERIES_WEIGHT;
         await acquire(size);
         try {
           if (signal.aborted) return;

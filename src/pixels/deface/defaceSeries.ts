@@ -6,6 +6,7 @@ import { instanceInfo } from '../../study/InstanceInfo.ts';
 import type { Samples } from '../codecs/DecodedFrame.ts';
 import type { FaceDetector } from '../faceCheck/detector.ts';
 import { type FaceCheckResult, faceCheck } from '../faceCheck/faceCheck.ts';
+import type { Volume } from '../geometry/Volume.ts';
 import type { BrainMask } from './brainMask.ts';
 import { type DefaceOptions, type DefaceVerdict, planDeface } from './deface.ts';
 import { notAHead } from './defaceSeriesGate.ts';
@@ -128,25 +129,13 @@ const run = async (inputs: readonly SeriesInput[], plan: Plan, options: SeriesOp
   const first = files[0];
   if (!first) return asUsual(inputs, plan, { kind: 'not-volume', message: 'no file of the series could be read' });
   const hint = seriesFactsOf(instanceInfo(first.dataset, first.meta, first.transferSyntax.littleEndian)).headHint;
-  /** Without a head hint, what cannot be read as a volume is anonymized as usual; with one, withheld (fail closed). */
-  const doubt = (why: string): SeriesResult => {
-    const v = doubtful(hint, 'not-volume', why);
-    return v.kind === 'withheld' ? withholdAll(inputs, read, v) : asUsual(inputs, plan, v);
-  };
-
-  const series = seriesVolume(files);
-  if (!series.ok) return doubt(`it is not one volume (${series.error.message})`);
-  const decoded = await decodeSlices(files, series.value.volume);
-  if (!decoded.ok) return doubt(`its pixels could not be decoded (${decoded.error.message})`);
-  const pixels = voxelsFromFrames(files, series.value, decoded.value);
-  if (!pixels.ok) return doubt(`its pixels could not be read as a volume (${pixels.error.message})`);
-  const { voxels, frames, volume } = pixels.value;
+  // The volume is read and judged in a function of its own: when nothing is cut, its voxels are
+  // garbage before the files are written, so a long series costs its bytes about twice, not thrice.
+  const analysed = await analyse(files, hint, options);
+  if (analysed.verdict.kind === 'withheld') return withholdAll(inputs, read, analysed.verdict);
+  if (!('cut' in analysed)) return asUsual(inputs, plan, analysed.verdict);
+  const { cut, mask, voxels, frames, volume } = analysed;
   const frameOfReferenceUID = volume.frameOfReferenceUID;
-
-  const judged = judgeVolume(voxels, volume.notes, frameOfReferenceUID, hint, options);
-  const { mask, plan: cut } = judged;
-  if (judged.verdict.kind === 'withheld') return withholdAll(inputs, read, judged.verdict);
-  if (judged.verdict.kind !== 'defaced' || cut.kind !== 'defaced') return asUsual(inputs, plan, judged.verdict);
 
   applyCut(voxels, cut.cut, frames, cut.fill.stored);
   // The proof, before anything is written: a face detector looks at renders of the skin before
@@ -187,9 +176,37 @@ const run = async (inputs: readonly SeriesInput[], plan: Plan, options: SeriesOp
     return anonymize(input.bytes, plan, input.name, { frames: perFile[at]!, method: '113102' });
   });
   return {
-    verdict: { ...judged.verdict, ...(checked ? { faceCheck: checked } : {}) },
+    verdict: { ...analysed.verdict, ...(checked ? { faceCheck: checked } : {}) },
     outcomes,
   };
+};
+
+/** A series read and judged: the verdict, and when the face is to be cut, what the cut needs. */
+type Analysed =
+  | { verdict: SeriesVerdict }
+  | {
+      verdict: SeriesVerdict;
+      cut: Extract<DefaceVerdict, { kind: 'defaced' }>;
+      mask: BrainMask;
+      voxels: Voxels;
+      frames: Samples[];
+      volume: Volume;
+    };
+
+/** Assembles, decodes and judges the volume of a series' readable files. */
+const analyse = async (files: DicomFile[], hint: string, options: SeriesOptions): Promise<Analysed> => {
+  /** Without a head hint, what cannot be read as a volume is anonymized as usual; with one, withheld (fail closed). */
+  const doubt = (why: string): Analysed => ({ verdict: doubtful(hint, 'not-volume', why) });
+  const series = seriesVolume(files);
+  if (!series.ok) return doubt(`it is not one volume (${series.error.message})`);
+  const decoded = await decodeSlices(files, series.value.volume);
+  if (!decoded.ok) return doubt(`its pixels could not be decoded (${decoded.error.message})`);
+  const pixels = voxelsFromFrames(files, series.value, decoded.value);
+  if (!pixels.ok) return doubt(`its pixels could not be read as a volume (${pixels.error.message})`);
+  const { voxels, frames, volume } = pixels.value;
+  const { mask, plan: cut, verdict } = judgeVolume(voxels, volume.notes, volume.frameOfReferenceUID, hint, options);
+  if (verdict.kind !== 'defaced' || cut.kind !== 'defaced') return { verdict };
+  return { verdict, cut, mask, voxels, frames, volume };
 };
 
 /** What a series doubtful as a head becomes: withheld when its header says "head" (fail closed), else `kind`. */
