@@ -38,7 +38,7 @@ test('save into a chosen folder: the tree in "anonymized", the report beside it,
   expect(listing).toContain(`${run}/anonymized/DICOMDIR`);
   expect(listing).toContain(`${run}/veil-report.json`);
   expect(listing).toContain(`${run}/veil-report.txt`);
-  expect(listing.filter((p) => p.startsWith(`${run}/anonymized/DICOM/`))).toHaveLength(73);
+  expect(listing.filter((p) => p.startsWith(`${run}/anonymized/DICOM/`))).toHaveLength(74);
   // Nothing inside what is shared carries the patient's name.
   expect(listing.filter((p) => /MÜLLER|MUELLER|SMITH/i.test(p))).toEqual([]);
 });

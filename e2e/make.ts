@@ -88,13 +88,11 @@ const write = (path: string, bytes: Uint8Array) => {
  * A CD-like folder: `count` CT slices spread over nested folders without extensions (named after
  * the patient, as real exports often are), plus a viewer program and an autorun.inf.
  */
-export const writeCd = (root: string, p: Person, count: number, size = 64): void => {
+export const writeCd = (root: string, p: Person, count: number, size = 64, perSeries = 250): void => {
   for (let i = 0; i < count; i++) {
-    const folder = `${p.name.split('^')[0]}/SER${String(Math.floor(i / 250)).padStart(3, '0')}`;
-    write(
-      join(root, folder, `IM${String(i).padStart(5, '0')}`),
-      ctSlice(p, `${p.id}-series-${Math.floor(i / 250)}`, i, size),
-    );
+    const n = Math.floor(i / perSeries);
+    const folder = `${p.name.split('^')[0]}/SER${String(n).padStart(3, '0')}`;
+    write(join(root, folder, `IM${String(i).padStart(5, '0')}`), ctSlice(p, `${p.id}-series-${n}`, i, size));
   }
   write(join(root, 'AUTORUN.INF'), new TextEncoder().encode('[autorun]\r\nopen=viewer.exe\r\n'));
   write(join(root, 'VIEWER.EXE'), Uint8Array.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0]));
