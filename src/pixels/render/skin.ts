@@ -83,9 +83,49 @@ export const skinScene = (v: Voxels, options: SkinOptions = {}): SkinScene => {
   const stepMm = Math.min(1, Math.max(0.3, 0.5 * Math.min(...widths)));
   const { centroid, corners } = occupiedExtent(v, occupancy);
   const frame = options.frame ?? patientFrame(centroid);
+  return { voxels: v, threshold, frame, radius: radiusAround(corners, frame.centre), map, occupancy, blockMm, stepMm };
+};
+
+/** The distance from a centre to the farthest of the corners (the clipping sphere's radius). */
+const radiusAround = (corners: readonly Vec3[], centre: Vec3): number => {
   let radius = 0;
-  for (const p of corners) radius = Math.max(radius, norm(sub3(p, frame.centre, 1)));
-  return { voxels: v, threshold, frame, radius, map, occupancy, blockMm, stepMm };
+  for (const p of corners) radius = Math.max(radius, norm(sub3(p, centre, 1)));
+  return radius;
+};
+
+/** The same scene turned around another frame (no voxel is read again; only the clipping sphere follows the centre). */
+export const reframed = (scene: SkinScene, frame: HeadFrame): SkinScene => ({
+  ...scene,
+  frame,
+  radius: radiusAround(occupiedExtent(scene.voxels, scene.occupancy).corners, frame.centre),
+});
+
+/**
+ * How far the tissue reaches from the frame's centre along a unit direction, mm: the farthest
+ * centre of a block holding tissue (within half a block, 2 mm, of the skin). Along the head's
+ * superior axis it finds the top of the head whatever the brain mask's centroid.
+ */
+export const reachAlong = (scene: SkinScene, direction: Vec3): number => {
+  const v = scene.voxels;
+  const occ = scene.occupancy;
+  const [wx, wy, wz] = occ.dims;
+  const [bx, by, bz] = occ.block;
+  const [nx, ny, nz] = v.dims;
+  const c = scene.frame.centre;
+  let reach = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < wz; k++)
+    for (let j = 0; j < wy; j++)
+      for (let i = 0; i < wx; i++) {
+        if (occ.distance[i + wx * (j + wy * k)] !== 0) continue;
+        const p = voxelToPatient(
+          v.volume,
+          Math.min((i + 0.5) * bx, nx - 1),
+          Math.min((j + 0.5) * by, ny - 1),
+          Math.min((k + 0.5) * bz, nz - 1),
+        );
+        reach = Math.max(reach, dot3(sub3(p, c, 1), direction));
+      }
+  return Number.isFinite(reach) ? reach : 0;
 };
 
 /** One view of a scene. */
