@@ -122,14 +122,7 @@ const seriesItem = (
   li.append(slots.plan, slots.verdict, slots.check);
   faceSlots.set(s.seriesInstanceUID, [...(faceSlots.get(s.seriesInstanceUID) ?? []), slots]);
   if (render.isRender) {
-    const id = `allow-render-${s.seriesInstanceUID.replace(/[^0-9A-Za-z]/g, '-')}`;
-    const box = h('input', {
-      type: 'checkbox',
-      id,
-      'data-testid': 'allow-render',
-      onchange: (e: Event) => handlers.onAllowRender(s.seriesInstanceUID, (e.target as HTMLInputElement).checked),
-    });
-    box.checked = render.allowed.has(s.seriesInstanceUID);
+    const { id, box } = seriesBox('allow-render', s.seriesInstanceUID, render.allowed, handlers.onAllowRender);
     li.append(
       h(
         'div',
@@ -144,14 +137,7 @@ const seriesItem = (
     { line: textLine, entries: s.instances },
   ]);
   if (burned) {
-    const id = `allow-${s.seriesInstanceUID.replace(/[^0-9A-Za-z]/g, '-')}`;
-    const box = h('input', {
-      type: 'checkbox',
-      id,
-      'data-testid': 'allow-burned-in',
-      onchange: (e: Event) => handlers.onAllowBurnedIn(s.seriesInstanceUID, (e.target as HTMLInputElement).checked),
-    });
-    box.checked = allowed.has(s.seriesInstanceUID);
+    const { id, box } = seriesBox('allow-burned-in', s.seriesInstanceUID, allowed, handlers.onAllowBurnedIn);
     li.append(
       h(
         'div',
@@ -178,14 +164,7 @@ const seriesItem = (
     );
   } else if (s.instances.some((i) => i.hasPixels)) {
     // CT and MR volumes (and anything else nothing says has text) are not scanned unless asked: one click.
-    const id = `scan-${s.seriesInstanceUID.replace(/[^0-9A-Za-z]/g, '-')}`;
-    const ask = h('input', {
-      type: 'checkbox',
-      id,
-      'data-testid': 'scan-series',
-      onchange: (e: Event) => handlers.onScanSeries(s.seriesInstanceUID, (e.target as HTMLInputElement).checked),
-    });
-    ask.checked = scanSeries.has(s.seriesInstanceUID);
+    const { id, box: ask } = seriesBox('scan-series', s.seriesInstanceUID, scanSeries, handlers.onScanSeries);
     li.append(
       h(
         'div',
@@ -281,4 +260,25 @@ export const renderTree = (
       );
     }),
   );
+};
+
+/**
+ * A per-series checkbox (clear a rendering, release unscanned, scan on request): its test id, an
+ * element id derived from the Series Instance UID, ticked when the series is in `chosen`.
+ */
+const seriesBox = (
+  testId: string,
+  uid: string,
+  chosen: ReadonlySet<string>,
+  onChange: (uid: string, checked: boolean) => void,
+): { id: string; box: HTMLInputElement } => {
+  const id = `${testId}-${uid.replace(/[^0-9A-Za-z]/g, '-')}`;
+  const box = h('input', {
+    type: 'checkbox',
+    id,
+    'data-testid': testId,
+    onchange: (e: Event) => onChange(uid, (e.target as HTMLInputElement).checked),
+  });
+  box.checked = chosen.has(uid);
+  return { id, box };
 };
