@@ -5,8 +5,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { readDicom } from '../src/dicom/read.ts';
 import { getString } from '../src/dicom/values.ts';
 import { decodeFrame } from '../src/pixels/codecs/index.ts';
-import { fold } from '../src/pixels/text/classify.ts';
-import { hasCommand, tesseractCli } from '../test/text/render.ts';
+import { hasCommand, squeeze, tesseractCli } from '../test/text/render.ts';
 import { downloadZip, loadSample, openApp, runToDone } from './helpers.ts';
 
 /**
@@ -35,7 +34,6 @@ const distance = (a: string, b: string): number => {
   }
   return prev[b.length]!;
 };
-const squeeze = (s: string) => fold(s).replace(/[^A-Z0-9]/g, '');
 
 /** The injected strings a reading betrays: a word within one slip of one (OCR reads Ü as U or O). */
 const betrayed = (reading: string): string[] => {

@@ -8,7 +8,6 @@ import { readDicom } from '../src/dicom/read.ts';
 import { ExplicitVRLittleEndian } from '../src/dicom/TransferSyntax.ts';
 import { getString } from '../src/dicom/values.ts';
 import { decodeFrame } from '../src/pixels/codecs/index.ts';
-import { fold } from '../src/pixels/text/classify.ts';
 import { PYDICOM_DIR } from './corpus.ts';
 import {
   dicomImage,
@@ -17,9 +16,11 @@ import {
   paint,
   rendererMissing,
   renderMasks,
+  squeeze,
   type TextItem,
   tesseractCli,
   toGrey,
+  traces,
 } from './text/render.ts';
 
 /**
@@ -48,14 +49,6 @@ const ITEMS: TextItem[] = [
   { text: SECRETS[1]!, x: 12, y: 30, font: 'mono', size: 13, colour: [255, 255, 0] },
   { text: SECRETS[2]!, x: 520, y: 8, font: 'sans', size: 13, colour: [0, 255, 255] },
 ];
-
-const squeeze = (s: string) => fold(s).replace(/[^A-Z0-9]/g, '');
-const traces = (s: string): string[] =>
-  s
-    .split(/\s+/)
-    .map(squeeze)
-    .filter((w) => w.length >= 3)
-    .flatMap((w) => (w.length <= 5 ? [w] : Array.from({ length: w.length - 4 }, (_, i) => w.slice(i, i + 5))));
 
 interface Report {
   files: { input: string; status: string; output?: string; reason?: string; text?: TextCleaning }[];

@@ -10,10 +10,12 @@ import {
   paint,
   rendererMissing,
   renderMasks,
+  squeeze,
   type TextItem,
   tesseractCli,
   toGrey,
   toYbrFull,
+  traces,
 } from '../../test/text/render.ts';
 import type { Plan } from '../deid/anonymize.ts';
 import type { Outcome, TextBox } from '../deid/Outcome.ts';
@@ -22,8 +24,7 @@ import { type DicomFile, readDicom } from '../dicom/read.ts';
 import { ExplicitVRLittleEndian } from '../dicom/TransferSyntax.ts';
 import { getString, numberOf } from '../dicom/values.ts';
 import { decodeFrame, type Samples } from '../pixels/codecs/index.ts';
-import { fold } from '../pixels/text/classify.ts';
-import { type CleanedText, type CleanOptions, cleanBurnedInText } from '../pixels/text/clean.ts';
+import { type CleanedText, type CleanOptions, cleanBurnedInText, withheldText } from '../pixels/text/clean.ts';
 import { closeRecognizer, ocrLoadCount } from '../pixels/text/ocr.ts';
 import { ybrFullToRgb } from '../pixels/write/toRgb.ts';
 import { processFile } from './processFile.ts';
@@ -50,16 +51,6 @@ const counted = (file: DicomFile, identity: readonly string[], options?: CleanOp
   cleanerCalls++;
   return cleanBurnedInText(file, identity, options);
 };
-
-/** Squeezes a reading: folded, letters and digits only. */
-const squeeze = (s: string) => fold(s).replace(/[^A-Z0-9]/g, '');
-/** What betrays a string in a reading: each word's 5-character runs (whole words when shorter). */
-const traces = (s: string): string[] =>
-  s
-    .split(/\s+/)
-    .map(squeeze)
-    .filter((w) => w.length >= 3)
-    .flatMap((w) => (w.length <= 5 ? [w] : Array.from({ length: w.length - 4 }, (_, i) => w.slice(i, i + 5))));
 
 const read = (bytes: Uint8Array): DicomFile => {
   const r = readDicom(bytes);
@@ -269,15 +260,7 @@ describe('processFile: which images meet the OCR', () => {
   const stillReadable = async (file: DicomFile): Promise<CleanedText> => {
     cleanerCalls++;
     void file;
-    return {
-      frames: [],
-      photometric: '',
-      boxes: [],
-      static: false,
-      phi: [],
-      overlays: [],
-      verdict: { ok: false, reason: 'text is still readable in the cleaned pixels: a name ("DOE")' },
-    };
+    return withheldText('text is still readable in the cleaned pixels: a name ("DOE")');
   };
 
   it('CT slices are de-identified as before, never scanned', async () => {

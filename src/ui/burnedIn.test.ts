@@ -12,7 +12,7 @@ import { getString } from '../dicom/values.ts';
 import type { FileRecord } from '../output/report.ts';
 import { chosenBoxes, processFile, textDeviceKey, textDeviceKeyOf } from '../pipeline/processFile.ts';
 import type { Box } from '../pixels/text/Box.ts';
-import type { CleanedText } from '../pixels/text/clean.ts';
+import { type CleanedText, withheldText } from '../pixels/text/clean.ts';
 import { closeRecognizer } from '../pixels/text/ocr.ts';
 import { type InstanceInfo, instanceInfo } from '../study/InstanceInfo.ts';
 import {
@@ -195,15 +195,7 @@ describe('the engine hands the chosen boxes to the cleaner', () => {
       const seen: (Box[][] | undefined)[] = [];
       const cleaner = async (_f: unknown, _i: readonly string[], o?: { boxes?: Box[][] }): Promise<CleanedText> => {
         seen.push(o?.boxes);
-        return {
-          frames: [],
-          photometric: '',
-          boxes: [],
-          static: false,
-          phi: [],
-          overlays: [],
-          verdict: { ok: false, reason: 'stop here' },
-        };
+        return withheldText('stop here');
       };
       const plan: Plan = { options: RESEARCH, key: new Uint8Array(32) };
       await processFile(bytes, plan, 'sc', { cleaner });

@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fold } from '../../src/pixels/text/classify.ts';
 import type { Spec } from '../build.ts';
 import { build, part10 } from '../build.ts';
 
@@ -290,3 +291,14 @@ export const tesseractCli = (pixels: Uint8Array, width: number, height: number, 
     rmSync(dir, { recursive: true, force: true });
   }
 };
+
+/** Squeezes text for comparing OCR readings: folded (no accents, upper case), letters and digits only. */
+export const squeeze = (s: string): string => fold(s).replace(/[^A-Z0-9]/g, '');
+
+/** What betrays a string in a reading: each word's 5-character runs (whole words when shorter). */
+export const traces = (s: string): string[] =>
+  s
+    .split(/\s+/)
+    .map(squeeze)
+    .filter((w) => w.length >= 3)
+    .flatMap((w) => (w.length <= 5 ? [w] : Array.from({ length: w.length - 4 }, (_, i) => w.slice(i, i + 5))));

@@ -10,10 +10,12 @@ import {
   paint,
   rendererMissing,
   renderMasks,
+  squeeze,
   type TextItem,
   tesseractCli,
   toGrey,
   toYbrFull,
+  traces,
 } from '../../../test/text/render.ts';
 import { identityStrings } from '../../deid/Identity.ts';
 import { readDicom } from '../../dicom/read.ts';
@@ -36,17 +38,6 @@ if (missing) console.warn(`burned-in text tests skipped: ${missing}`);
 const W = 640;
 const H = 480;
 const WHITE = [255, 255, 255] as const;
-
-/** Squeezes text for comparing readings: folded, letters and digits only. */
-const squeeze = (s: string) => fold(s).replace(/[^A-Z0-9]/g, '');
-
-/** What betrays a string in a reading: each word's 5-character runs (whole words when shorter). */
-const traces = (s: string): string[] =>
-  s
-    .split(/\s+/)
-    .map(squeeze)
-    .filter((w) => w.length >= 3)
-    .flatMap((w) => (w.length <= 5 ? [w] : Array.from({ length: w.length - 4 }, (_, i) => w.slice(i, i + 5))));
 
 /** 8-bit pixels for the independent reader: RGB as is, YBR and 16-bit grey brought to 8 bits. */
 const forCli = (px: Samples, spp: number, photometric: string): Uint8Array => {

@@ -55,7 +55,8 @@ export interface CleanedText {
 /** Rounds of "verify, add what is still readable, redact again" before giving up. */
 const SECOND_CHANCES = 2;
 
-const withheld = (reason: string): CleanedText => ({
+/** The result of a cleaning that withholds the image: no frames, no boxes, the reason. */
+export const withheldText = (reason: string): CleanedText => ({
   frames: [],
   photometric: '',
   boxes: [],
@@ -86,17 +87,17 @@ export const cleanBurnedInText = async (
   options: CleanOptions = {},
 ): Promise<CleanedText> => {
   const px = imagePixelOf(file);
-  if (!px.ok) return withheld(px.error.message);
+  if (!px.ok) return withheldText(px.error.message);
   const frames: DecodedFrame[] = [];
   for (let i = 0; i < px.value.numberOfFrames; i++) {
     const f = await decodeFrame(file, i);
-    if (!f.ok) return withheld(`the pixels could not be decoded to look for text: ${f.error.message}`);
+    if (!f.ok) return withheldText(`the pixels could not be decoded to look for text: ${f.error.message}`);
     frames.push(f.value);
   }
   const matcher = new PixelIdentity(identity);
   const find = { identity: matcher, assets: options.assets, passes: options.passes, scale: options.scale };
   const ctx = contextOf(file, find);
-  if (!ctx.ok) return withheld(ctx.error.message);
+  if (!ctx.ok) return withheldText(ctx.error.message);
 
   let found: FoundText;
   if (options.boxes) {
@@ -104,7 +105,7 @@ export const cleanBurnedInText = async (
     found = { boxes, static: false, read: frames.map((_, i) => i), phi: [] };
   } else {
     const r = await findText(file, find, async (i) => ({ ok: true, value: frames[i]! }));
-    if (!r.ok) return withheld(`the text in the pixels could not be read: ${r.error.message}`);
+    if (!r.ok) return withheldText(`the text in the pixels could not be read: ${r.error.message}`);
     found = r.value;
   }
 
@@ -115,7 +116,7 @@ export const cleanBurnedInText = async (
     const o = overlayFrame(file, px.value, i, overlays);
     if (!o) continue;
     const r = await readFrame(o, { ...ctx.value, palette: undefined, regions: [] });
-    if (!r.ok) return withheld(`the overlay in the pixels could not be read: ${r.error.message}`);
+    if (!r.ok) return withheldText(`the overlay in the pixels could not be read: ${r.error.message}`);
     const targets = found.static ? boxes.map((_, k) => k) : [i];
     for (const k of targets) boxes[k] = mergeBoxes([...boxes[k]!, ...r.value]);
   }
@@ -131,9 +132,9 @@ export const cleanBurnedInText = async (
       scale: options.scale,
       frames: check,
     });
-    if (!v.ok) return withheld(`the cleaned pixels could not be read back: ${v.error.message}`);
+    if (!v.ok) return withheldText(`the cleaned pixels could not be read back: ${v.error.message}`);
     if (v.value.ok) break;
-    if (round >= (options.boxes ? 0 : SECOND_CHANCES)) return { ...withheld(v.value.reason), boxes, overlays };
+    if (round >= (options.boxes ? 0 : SECOND_CHANCES)) return { ...withheldText(v.value.reason), boxes, overlays };
     // Layout analysis changes once text is gone; what it reads now gets a box of its own.
     for (const l of v.value.leftovers) {
       const box = leftoverBox(l, l.risk.kind === 'identity');

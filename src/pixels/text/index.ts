@@ -17,7 +17,7 @@ export {
 } from './assets.ts';
 export { type Box, mergeBoxes, type Rect } from './Box.ts';
 export { isAllowed, isIdLike, PixelIdentity, type Risk, type RiskKind, risksIn } from './classify.ts';
-export { type CleanedText, type CleanOptions, cleanBurnedInText, type TextVerdict } from './clean.ts';
+export { type CleanedText, type CleanOptions, cleanBurnedInText, type TextVerdict, withheldText } from './clean.ts';
 export { type FindOptions, type FoundText, findText, readFrame } from './findText.ts';
 export { closeRecognizer, ocrLoadCount, recognizer } from './ocr.ts';
 export { type EmbeddedOverlay, embeddedOverlays, maskOverlayBits } from './overlays.ts';
