@@ -14,7 +14,10 @@ import { writeCd } from './make.ts';
  */
 
 const FILES = Number(process.env.VEIL_SCALE_FILES ?? 1000);
-const SIZE = 512; // CT-sized slices: 512×512×2 bytes, 512 KB a file, 500 MB in all
+// 724×724×2 bytes, 1 MB a file, 1 GB in all: twice what the tab settles at while streaming (its
+// engine workers, the zip writer and what the garbage collector has not yet freed, whatever the
+// input size), so a tab that held the inputs or outputs would stand out by hundreds of MB.
+const SIZE = 724;
 const INPUT_MB = (FILES * SIZE * SIZE * 2) / 1024 / 1024;
 
 test('a 1,000-file folder completes with the tab’s memory bounded', async ({ baseURL }) => {
@@ -53,8 +56,9 @@ test('a 1,000-file folder completes with the tab’s memory bounded', async ({ b
       `renderer memory: ${before.toFixed(0)} MB when ready, ${peak.toFixed(0)} MB at the peak, for ${INPUT_MB.toFixed(0)} MB of input`,
     );
     // Holding the inputs or outputs would grow the tab by the size of the CD; streaming keeps
-    // the growth to a few files per worker plus what the garbage collector has not yet freed.
-    expect(growth).toBeLessThan(INPUT_MB * 0.8);
+    // the growth to a few files per worker plus what the garbage collector has not yet freed
+    // (measured: about 400 MB for 500 MB or 1 GB of input alike).
+    expect(growth).toBeLessThan(INPUT_MB * 0.6);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-zip').click()]);
     const names: string[] = [];

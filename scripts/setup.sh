@@ -10,6 +10,8 @@ command -v dcmdump >/dev/null || need+=(dcmtk)
 command -v dciodvfy >/dev/null || need+=(dicom3tools)
 # Debian's own python3 (a pyenv shim on PATH may not see Debian's packages).
 /usr/bin/python3 -c 'import pydicom' 2>/dev/null || need+=(python3-pydicom)
+# pydicom decodes pixel data only with NumPy (a Recommends, which --no-install-recommends skips).
+/usr/bin/python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
 # The end-to-end tests drive Debian's Chromium (Playwright's own browser download is not used).
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # Independent judges of pixel edits: Tesseract reads burned-in text back (issue 5), GDCM encodes

@@ -89,13 +89,13 @@ export type ProcessResult =
   | { id: number; status: 'skipped'; what: string };
 
 /**
- * The result of de-identifying one series together (issue 4): the verdict on the series (defaced,
- * no face in view, not a head, not a volume, withheld, off) and one result per input, in the
- * order given; every `bytes` is transferred.
+ * The end of one series call (issue 4): the verdict on the series (defaced, no face in view, not
+ * a head, not a volume, withheld, off), and the results of the inputs that could not be read.
+ * Every other input's result went to the call's `onResult` as it was made.
  */
 export interface SeriesResult {
   verdict: SeriesVerdict;
-  results: ProcessResult[];
+  failed: ProcessResult[];
 }
 
 /** One written output to re-read for the leak check. */
@@ -182,10 +182,12 @@ export interface EngineApi {
   process(input: InputRef): Promise<ProcessResult>;
   /**
    * De-identifies the files of one head-candidate series together, defacing them when they are a
-   * head (`defaceSeries` with the 'run' plan). The worker reads every file itself and holds this
-   * one volume while it works; call it for one series per worker at a time.
+   * head (`streamSeries` with the 'run' plan). The worker reads every file itself and holds this
+   * one volume while it works; call it for one series per worker at a time. Each result is handed
+   * to `onResult` (a `Comlink.proxy`, its `bytes` transferred) as soon as it is made, and awaited:
+   * a slow sink slows the series rather than filling the worker.
    */
-  processSeries(inputs: InputRef[]): Promise<SeriesResult>;
+  processSeries(inputs: InputRef[], onResult: (result: ProcessResult) => Promise<void>): Promise<SeriesResult>;
   /** Re-reads written outputs and looks for any of the identifying strings. */
   scan(items: WrittenRef[], needles: string[]): Promise<ScanResult[]>;
   /**

@@ -19,6 +19,7 @@ import {
   type SeriesInput,
   type SeriesOptions,
   type SeriesVerdict,
+  streamSeries,
 } from '../src/pixels/deface/defaceSeries.ts';
 import { browserFaceDetector } from '../src/pixels/faceCheck/browser.ts';
 import { servedOcrAssets, setOcrAssets } from '../src/pixels/text/assets.ts';
@@ -140,20 +141,23 @@ const readSeries = async (
   return { inputs, at, failed };
 };
 
-/** The series call (issue 4): one head-candidate series, defaced when it is a head, every output transferred. */
-const processSeries = async (refs: InputRef[]): Promise<SeriesResult> => {
+/**
+ * The series call (issue 4): one head-candidate series, defaced when it is a head. Each output is
+ * transferred to the page through `onResult` as soon as it is made, and awaited (the page writes it
+ * first), so the worker holds the series' inputs and voxels but never all its outputs. Returns the
+ * verdict, and the results of files that could not be read.
+ */
+const processSeries = async (
+  refs: InputRef[],
+  onResult: (result: ProcessResult) => Promise<void>,
+): Promise<SeriesResult> => {
   const { inputs, at, failed } = await readSeries(refs);
   const plan = needPlan('run');
-  const { verdict, outcomes } = await defaceSeries(inputs, plan, faceCheckOf(plan));
-  const results: ProcessResult[] = refs.map((ref, i) => failed.get(i) ?? unreadable(ref, new Error('no result')));
-  const transfers: ArrayBuffer[] = [];
-  outcomes.forEach((outcome, k) => {
-    const i = at[k]!;
-    const { result, transfer } = resultOf(refs[i]!, outcome);
-    results[i] = result;
-    if (transfer) transfers.push(transfer);
+  const verdict = await streamSeries(inputs, plan, faceCheckOf(plan), async (k, outcome) => {
+    const { result, transfer } = resultOf(refs[at[k]!]!, outcome);
+    await onResult(transfer ? Comlink.transfer(result, [transfer]) : result);
   });
-  return Comlink.transfer({ verdict, results }, transfers);
+  return { verdict, failed: [...failed.values()] };
 };
 
 const scanOne = async (id: number, blob: Blob, matcher: IdentityMatcher): Promise<ScanResult> => {

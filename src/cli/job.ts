@@ -5,7 +5,7 @@ import type { Outcome } from '../deid/Outcome.ts';
 import type { ProfileOptions } from '../deid/options.ts';
 import { readDicom } from '../dicom/read.ts';
 import { processFile } from '../pipeline/processFile.ts';
-import { defaceSeries, type SeriesInput } from '../pixels/deface/defaceSeries.ts';
+import { type SeriesInput, streamSeries } from '../pixels/deface/defaceSeries.ts';
 import { nodeFaceDetector } from '../pixels/faceCheck/node.ts';
 import { seriesFactsOf } from '../study/headVolume.ts';
 import { instanceInfo } from '../study/InstanceInfo.ts';
@@ -69,9 +69,10 @@ const stage = (outcome: Outcome, stagePath: string, name: string): FileResult =>
 
 /**
  * The files of one head-candidate series, inside a worker: read them all, run the engine's series
- * call (`defaceSeries`: the same call as the app's), and write each output to the job's staging
- * path with the file's index appended. One series job runs at a time per worker, so one volume is
- * in memory per worker. Never throws.
+ * call (`streamSeries`: the same call as the app's), and write each output to the job's staging
+ * path with the file's index appended as soon as it is made, so a series holds its inputs and its
+ * voxels but never all its outputs. One series job runs at a time per worker, so one volume is in
+ * memory per worker. Never throws.
  */
 export const runSeriesJob = async (
   files: readonly { name: string; path: string }[],
@@ -92,17 +93,19 @@ export const runSeriesJob = async (
     }
   }
   const t1 = performance.now();
+  let writing = 0;
   // The detector loads (once per worker) only when a head is actually defaced.
   const check = plan.faceCheck === false ? {} : { detector: () => nodeFaceDetector() };
-  const { verdict, outcomes } = await defaceSeries(inputs, plan, check);
-  const t2 = performance.now();
-  outcomes.forEach((o, k) => {
-    results[at[k]!] = stage(o, `${stagePath}-${at[k]}`, inputs[k]!.name);
+  const verdict = await streamSeries(inputs, plan, check, (k, o) => {
+    const w = performance.now();
+    const i = at[k]!;
+    results[i] = stage(o, `${stagePath}-${i}`, files[i]!.name);
+    writing += performance.now() - w;
   });
   if (spent) {
     spent.read = t1 - t0;
-    spent.engine = t2 - t1;
-    spent.write = performance.now() - t2;
+    spent.write = writing;
+    spent.engine = performance.now() - t1 - writing;
   }
   return { status: 'series', verdict, results: results.map((r) => r!) };
 };

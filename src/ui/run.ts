@@ -1,3 +1,4 @@
+import * as Comlink from 'comlink';
 import type { DicomEntry, InputRef, ProcessResult, ScanResult, SeriesResult } from '../../workers/api.ts';
 import type { Plan } from '../deid/anonymize.ts';
 import type { DirectoryEntry } from '../output/dicomdir.ts';
@@ -252,18 +253,30 @@ export const run = async (r: RunInput): Promise<RunResult> => {
   };
   const oneSeries = async (entries: DicomEntry[]): Promise<void> => {
     const refs = entries.map(refOf);
+    const byId = new Map(entries.map((e) => [e.id, e]));
+    const handled = new Set<number>();
+    // Each output arrives as soon as the worker has made it, and is written before the next is
+    // made: the worker never holds the series' outputs all at once.
+    const onResult = Comlink.proxy(async (result: ProcessResult): Promise<void> => {
+      const e = byId.get(result.id);
+      if (!e || signal.aborted) return;
+      handled.add(e.id);
+      await handle(e, result);
+    });
     let reply: SeriesResult;
     try {
-      reply = await pool.runSeries((api) => api.processSeries(refs));
+      reply = await pool.runSeries((api) => api.processSeries(refs, onResult));
     } catch (err) {
       const first = entries[0]!.info;
       unsafeFrames.set(first.frameOfReferenceUID ?? '', 'its head series could not be processed');
       faces.set(first.seriesInstanceUID, { heldBack: `the engine stopped (${(err as Error).message})` });
-      for (const e of entries) if (!signal.aborted) await handle(e, stopped(e, err));
+      for (const e of entries) if (!signal.aborted && !handled.has(e.id)) await handle(e, stopped(e, err));
       return;
     }
     if (signal.aborted) return;
-    for (const [i, e] of entries.entries()) await handle(e, reply.results[i] ?? stopped(e, new Error('no result')));
+    for (const result of reply.failed) await onResult(result);
+    // Every file is accounted for, even one the worker gave no result for.
+    for (const e of entries) if (!handled.has(e.id)) await handle(e, stopped(e, new Error('no result')));
     const v = reply.verdict;
     const first = entries[0]!;
     defacing.push({
@@ -282,7 +295,8 @@ export const run = async (r: RunInput): Promise<RunResult> => {
   // Several units per worker in flight, so reading the next file overlaps with cleaning this
   // one; but never more than IN_FLIGHT_BYTES at once (one unit at least), so a CD of huge
   // multi-frame files or long series cannot fill memory. A series weighs SERIES_WEIGHT times its
-  // bytes: while it is judged its inputs, their voxels and its outputs are all held in the worker.
+  // bytes: while it is judged its inputs, their voxels and masks are held in the worker (its
+  // outputs stream out one by one).
   let inFlightBytes = 0;
   const gate: (() => void)[] = [];
   const acquire = async (size: number): Promise<void> => {

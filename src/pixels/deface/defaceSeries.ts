@@ -2,7 +2,7 @@ import { anonymize, type Plan } from '../../deid/anonymize.ts';
 import type { Outcome } from '../../deid/Outcome.ts';
 import { type DicomFile, readDicom } from '../../dicom/read.ts';
 import { seriesFactsOf } from '../../study/headVolume.ts';
-import { instanceInfo } from '../../study/InstanceInfo.ts';
+import { type InstanceInfo, instanceInfo } from '../../study/InstanceInfo.ts';
 import type { Samples } from '../codecs/DecodedFrame.ts';
 import type { FaceDetector } from '../faceCheck/detector.ts';
 import { type FaceCheckResult, faceCheck } from '../faceCheck/faceCheck.ts';
@@ -66,6 +66,12 @@ export interface SeriesResult {
 }
 
 /**
+ * Takes one input's outcome as soon as it is made; the series waits for it (a slow disk slows the
+ * series instead of filling memory). `index` is the input's place in the series.
+ */
+export type EmitOutcome = (index: number, outcome: Outcome) => void | Promise<void>;
+
+/**
  * De-identifies the files of one CT or MR series, defacing it when it is a head (issue 4): reads
  * every file, decodes every frame (native and every compressed syntax, classic and enhanced
  * multi-frame), assembles the volume, checks that the content is a head, plans the cut, then
@@ -74,50 +80,134 @@ export interface SeriesResult {
  * - no face in view, not a head, not a volume: each file anonymized as usual, pixels untouched;
  * - a head whose checks failed, or a series whose header says "head" but whose content cannot be
  *   read or does not look like one: every file withheld with the reason. Never defaced halfway.
- * One volume is held at a time; native frames are views of the inputs' bytes (which the cut
- * writes into). Never throws.
+ *
+ * Streams: each outcome goes to `emit` as soon as it is made, and the series lets go of that
+ * input's bytes (`inputs[i]` becomes undefined: the array is consumed), so a series costs its
+ * inputs plus its voxels, never its inputs plus all its outputs. One volume is held at a time;
+ * native frames are views of the inputs' bytes (which the cut writes into). Never throws.
  */
+export const streamSeries = async (
+  inputs: (SeriesInput | undefined)[],
+  plan: Plan,
+  options: SeriesOptions,
+  emit: EmitOutcome,
+): Promise<SeriesVerdict> => {
+  const names = inputs.map((i) => i?.name ?? '');
+  let emitted = 0;
+  const out: EmitOutcome = async (i, o) => {
+    inputs[i] = undefined;
+    emitted = Math.max(emitted, i + 1);
+    await emit(i, o);
+  };
+  try {
+    return await run(inputs, plan, options, out);
+  } catch (e) {
+    // Only what was not emitted yet can still be withheld; what was emitted was complete and verified.
+    const verdict: SeriesVerdict = {
+      kind: 'withheld',
+      message: `internal error while defacing (${e instanceof Error ? e.message : String(e)})`,
+    };
+    for (let i = emitted; i < names.length; i++)
+      await out(i, { status: 'withheld', reason: `${names[i]}: ${verdict.message}` });
+    return verdict;
+  }
+};
+
+/** `streamSeries`, collected: the verdict and every outcome at once (tests, the preview's one cached series). */
 export const defaceSeries = async (
   inputs: readonly SeriesInput[],
   plan: Plan,
   options: SeriesOptions = {},
 ): Promise<SeriesResult> => {
-  try {
-    return await run(inputs, plan, options);
-  } catch (e) {
-    const reason = `internal error while defacing (${e instanceof Error ? e.message : String(e)})`;
-    return withholdAll(inputs, [], { kind: 'withheld', message: reason });
-  }
+  const outcomes: Outcome[] = [];
+  const verdict = await streamSeries([...inputs], plan, options, (i, o) => {
+    outcomes[i] = o;
+  });
+  return { verdict, outcomes };
 };
 
-const asUsual = (inputs: readonly SeriesInput[], plan: Plan, verdict: SeriesVerdict): SeriesResult => ({
-  verdict,
-  outcomes: inputs.map((i) => anonymize(i.bytes, plan, i.name)),
-});
+/** The series' inputs as `run` holds them: each let go once its outcome is emitted. */
+type Held = (SeriesInput | undefined)[];
 
-const withholdAll = (
-  inputs: readonly SeriesInput[],
-  files: (DicomFile | undefined)[],
+/** The bytes of an input not yet emitted. */
+const bytesOf = (inputs: Held, i: number): SeriesInput => {
+  const input = inputs[i];
+  if (!input) throw new Error(`input ${i} was used after its outcome`);
+  return input;
+};
+
+const asUsual = async (inputs: Held, plan: Plan, verdict: SeriesVerdict, emit: EmitOutcome): Promise<SeriesVerdict> => {
+  for (let i = 0; i < inputs.length; i++) {
+    const input = bytesOf(inputs, i);
+    await emit(i, anonymize(input.bytes, plan, input.name));
+  }
+  return verdict;
+};
+
+const withholdAll = async (
+  inputs: Held,
+  originals: readonly (InstanceInfo | undefined)[],
   verdict: Extract<SeriesVerdict, { kind: 'withheld' }>,
-): SeriesResult => ({
-  verdict,
-  outcomes: inputs.map((input, i) => {
-    const f = files[i];
-    const original = f ? instanceInfo(f.dataset, f.meta, f.transferSyntax.littleEndian) : undefined;
-    return {
+  emit: EmitOutcome,
+): Promise<SeriesVerdict> => {
+  for (let i = 0; i < inputs.length; i++) {
+    const original = originals[i];
+    await emit(i, {
       status: 'withheld',
-      reason: `${input.name}: ${verdict.message}`,
+      reason: `${bytesOf(inputs, i).name}: ${verdict.message}`,
       ...(original ? { original } : {}),
-    };
-  }),
-});
+    });
+  }
+  return verdict;
+};
 
-const run = async (inputs: readonly SeriesInput[], plan: Plan, options: SeriesOptions): Promise<SeriesResult> => {
-  if (plan.deface === false) return asUsual(inputs, plan, { kind: 'off', message: 'defacing is off' });
+const run = async (inputs: Held, plan: Plan, options: SeriesOptions, emit: EmitOutcome): Promise<SeriesVerdict> => {
+  if (plan.deface === false) return asUsual(inputs, plan, { kind: 'off', message: 'defacing is off' }, emit);
+  const prepared = await prepare(inputs, options);
+  if (prepared.kind === 'as-usual') return asUsual(inputs, plan, prepared.verdict, emit);
+  if (prepared.kind === 'withhold') return withholdAll(inputs, prepared.originals, prepared.verdict, emit);
+  const { perInput } = prepared;
+  for (let i = 0; i < inputs.length; i++) {
+    const input = bytesOf(inputs, i);
+    const frames = perInput[i];
+    perInput[i] = undefined; // a native file's frames are views of its bytes: both go together
+    // Unreadable inputs have no frames: `anonymize` withholds or skips them, and says why.
+    await emit(
+      i,
+      frames
+        ? anonymize(input.bytes, plan, input.name, { frames, method: '113102' })
+        : anonymize(input.bytes, plan, input.name),
+    );
+  }
+  return prepared.verdict;
+};
+
+/** What a series becomes before any file is written. */
+type Prepared =
+  | { kind: 'as-usual'; verdict: SeriesVerdict }
+  | {
+      kind: 'withhold';
+      verdict: Extract<SeriesVerdict, { kind: 'withheld' }>;
+      /** The header of each input that could be read, for the report's series section. */
+      originals: (InstanceInfo | undefined)[];
+    }
+  /** The face is cut: each input's frames with the cut written in (undefined for unreadable inputs). */
+  | { kind: 'cut'; verdict: SeriesVerdict; perInput: (Samples[] | undefined)[] };
+
+/**
+ * Reads, judges, cuts and face-checks a series. Its own function so that the parsed files, the
+ * voxels and the masks are garbage once it returns: writing the files then costs only their bytes.
+ */
+const prepare = async (inputs: Held, options: SeriesOptions): Promise<Prepared> => {
   // Read every input; those that cannot be read are left to `anonymize`, which says why.
-  const read: (DicomFile | undefined)[] = inputs.map((i) => {
-    const r = readDicom(i.bytes);
+  const read: (DicomFile | undefined)[] = inputs.map((_, i) => {
+    const r = readDicom(bytesOf(inputs, i).bytes);
     return r.ok ? r.value : undefined;
+  });
+  const withhold = (verdict: Extract<SeriesVerdict, { kind: 'withheld' }>): Prepared => ({
+    kind: 'withhold',
+    verdict,
+    originals: read.map((f) => (f ? instanceInfo(f.dataset, f.meta, f.transferSyntax.littleEndian) : undefined)),
   });
   const files: DicomFile[] = [];
   const inputOf: number[] = [];
@@ -127,13 +217,12 @@ const run = async (inputs: readonly SeriesInput[], plan: Plan, options: SeriesOp
       inputOf.push(i);
     }
   const first = files[0];
-  if (!first) return asUsual(inputs, plan, { kind: 'not-volume', message: 'no file of the series could be read' });
+  if (!first)
+    return { kind: 'as-usual', verdict: { kind: 'not-volume', message: 'no file of the series could be read' } };
   const hint = seriesFactsOf(instanceInfo(first.dataset, first.meta, first.transferSyntax.littleEndian)).headHint;
-  // The volume is read and judged in a function of its own: when nothing is cut, its voxels are
-  // garbage before the files are written, so a long series costs its bytes about twice, not thrice.
   const analysed = await analyse(files, hint, options);
-  if (analysed.verdict.kind === 'withheld') return withholdAll(inputs, read, analysed.verdict);
-  if (!('cut' in analysed)) return asUsual(inputs, plan, analysed.verdict);
+  if (analysed.verdict.kind === 'withheld') return withhold(analysed.verdict);
+  if (!('cut' in analysed)) return { kind: 'as-usual', verdict: analysed.verdict };
   const { cut, mask, voxels, frames, volume } = analysed;
   const frameOfReferenceUID = volume.frameOfReferenceUID;
 
@@ -149,7 +238,7 @@ const run = async (inputs: readonly SeriesInput[], plan: Plan, options: SeriesOp
       detector = await options.detector();
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      return withholdAll(inputs, read, {
+      return withhold({
         kind: 'withheld',
         message: `the face detector could not be loaded (${why}), so the defaced head cannot be checked; withheld (turn the face check off to release it unchecked)`,
         frameOfReferenceUID,
@@ -158,7 +247,7 @@ const run = async (inputs: readonly SeriesInput[], plan: Plan, options: SeriesOp
     const after = voxelsOf(volume, frames, voxels.modality, voxels.rescale);
     checked = await faceCheck(voxels, after, detector, { frame: cut.axes, mask });
     if (checked.detectedAfter > 0)
-      return withholdAll(inputs, read, {
+      return withhold({
         kind: 'withheld',
         message: `${checked.message}; the series is withheld`,
         frameOfReferenceUID,
@@ -166,19 +255,13 @@ const run = async (inputs: readonly SeriesInput[], plan: Plan, options: SeriesOp
       });
   }
   // Each file's frames, in its own frame order, from the volume's slice order.
-  const perFile: Samples[][] = files.map(() => []);
+  // Every readable file gets its list, even one with no frame in the volume (the edit then fails
+  // and the file is withheld): a readable file never goes out with its pixels unedited.
+  const perInput: (Samples[] | undefined)[] = read.map((f) => (f ? [] : undefined));
   volume.frames.forEach((f, k) => {
-    perFile[f.source.instance]![f.source.frame] = frames[k]!;
+    perInput[inputOf[f.source.instance]!]![f.source.frame] = frames[k]!;
   });
-  const outcomes: Outcome[] = inputs.map((input, i) => {
-    const at = inputOf.indexOf(i);
-    if (at < 0) return anonymize(input.bytes, plan, input.name); // unreadable: withheld or skipped, with why
-    return anonymize(input.bytes, plan, input.name, { frames: perFile[at]!, method: '113102' });
-  });
-  return {
-    verdict: { ...analysed.verdict, ...(checked ? { faceCheck: checked } : {}) },
-    outcomes,
-  };
+  return { kind: 'cut', verdict: { ...analysed.verdict, ...(checked ? { faceCheck: checked } : {}) }, perInput };
 };
 
 /** A series read and judged: the verdict, and when the face is to be cut, what the cut needs. */
