@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { VitePWA } from 'vite-plugin-pwa';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
 import { defineConfig } from 'vitest/config';
+import { contentSecurityPolicy } from './vite/csp.ts';
 import { faceAssetTargets } from './vite/faceAssets.ts';
 import { ocrAssetTargets } from './vite/ocrAssets.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
-// Everything is served from our own origin; the CSP in index.html forbids anything else.
+// Everything is served from our own origin; the CSP (vite/csp.ts, in the page and as a header)
+// forbids anything else.
 // The service worker precaches the whole app (and the sample CD) so that after one visit Veil
 // loads and works with the network switched off.
 export default defineConfig({
@@ -17,6 +19,7 @@ export default defineConfig({
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 600 },
   preview: { port: 4173, strictPort: true },
   plugins: [
+    contentSecurityPolicy(),
     // The face detector's weights and TensorFlow.js's WebAssembly (face-check/), and tesseract.js's
     // worker, core and English data (ocr/): copied from node_modules into the build, so they are
     // served from our own origin like everything else (src/pixels/faceCheck/browser.ts,

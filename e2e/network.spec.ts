@@ -40,3 +40,38 @@ test('every request is same-origin, and there is none after the app has loaded',
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * A worker takes its policy from the response that brought its script, not from the page, so
+ * the engine workers are tried directly: a request from inside one to another origin (this same
+ * server under 127.0.0.1, reachable, so only the policy can refuse it) is refused, while one to
+ * the app's own origin goes through.
+ */
+test('the workers are held to the same policy: no request to another origin from inside one', async ({
+  page,
+  baseURL,
+}) => {
+  await openApp(page);
+  const engine = page.workers().find((w) => /engine\.worker/.test(w.url()));
+  expect(
+    engine,
+    page
+      .workers()
+      .map((w) => w.url())
+      .join(', '),
+  ).toBeDefined();
+  const own = new URL('/icon.svg', baseURL).href;
+  const other = own.replace('//localhost:', '//127.0.0.1:');
+  expect(other).not.toBe(own);
+  const attempt = (url: string) =>
+    engine!.evaluate(
+      (u) =>
+        fetch(u, { mode: 'no-cors' }).then(
+          () => 'fetched',
+          (e: Error) => `refused: ${e.message}`,
+        ),
+      url,
+    );
+  expect(await attempt(own)).toBe('fetched');
+  expect(await attempt(other)).toMatch(/^refused/);
+});
