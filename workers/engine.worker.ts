@@ -6,9 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import type { Plan } from '../src/deid/anonymize.ts';
-import { IdentityMatcher } from '../src/deid/handlers/Text.ts';
 import { identityStrings } from '../src/deid/Identity.ts';
-import { scanForLeaks } from '../src/deid/LeakScan.ts';
 import type { Outcome } from '../src/deid/Outcome.ts';
 import { VEIL_VERSION } from '../src/deid/Record.ts';
 import { type DicomFile, readDicom } from '../src/dicom/read.ts';
@@ -33,13 +31,13 @@ import type {
   InventoryEntry,
   PlanSlot,
   ProcessResult,
-  ScanResult,
   SeriesResult,
   TagTableResult,
   TextFound,
 } from './api.ts';
 import { crc32 } from './crc32.ts';
 import { describeHeader, readFull, readHead } from './files.ts';
+import { scanWritten } from './leakScan.ts';
 import { decodeFrame } from './pixels.ts';
 import { tagRows } from './tagTable.ts';
 
@@ -160,14 +158,6 @@ const processSeries = async (
   return { verdict, failed: [...failed.values()] };
 };
 
-const scanOne = async (id: number, blob: Blob, matcher: IdentityMatcher): Promise<ScanResult> => {
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  const r = readDicom(bytes);
-  if (!r.ok) return { id, found: [], error: r.error.message };
-  const leaks = [...scanForLeaks(r.value.meta, matcher, false), ...scanForLeaks(r.value.dataset, matcher, false)];
-  return { id, found: [...new Set(leaks.map((l) => l.found))] };
-};
-
 type Loaded = { ok: false; error: string } | { ok: true; original: DicomFile; output?: DicomFile; withheld?: string };
 type After = { output?: DicomFile; withheld?: string };
 
@@ -272,19 +262,7 @@ const api: EngineApi = {
 
   processSeries,
 
-  scan: async (items, needles) => {
-    const matcher = new IdentityMatcher(needles);
-    const out: ScanResult[] = [];
-    // One at a time: each output is read whole, and a worker should hold one at most.
-    for (const it of items) {
-      try {
-        out.push(await scanOne(it.id, it.blob, matcher));
-      } catch (e) {
-        out.push({ id: it.id, found: [], error: `could not be re-read (${(e as Error).message})` });
-      }
-    }
-    return out;
-  },
+  scan: scanWritten,
 
   frame: async (ref, index, after, series): Promise<FrameResult> => {
     const r = await load(ref, after, series);
