@@ -23,6 +23,7 @@ import { decodeFrame, type Samples } from '../codecs/index.ts';
 import { overlaps, type Rect } from './Box.ts';
 import { fold } from './classify.ts';
 import { cleanBurnedInText } from './clean.ts';
+import { checkFrames, sampleFrames } from './findText.ts';
 import { closeRecognizer, ocrLoadCount } from './ocr.ts';
 
 /**
@@ -75,7 +76,8 @@ interface Case {
   spec: Omit<ImageSpec, 'frames' | 'width' | 'height'>;
   /** Pixels per frame from the painted RGB. */
   frames: (rgb: Uint8Array, frame: number) => Uint8Array | Uint16Array;
-  items: TextItem[];
+  /** The text drawn, on every frame or per frame (a layout that changes between frames). */
+  items: TextItem[] | ((frame: number) => TextItem[]);
   /** Injected strings that must be gone. */
   secret: string[];
   /** Injected strings that must stay (allow-listed). */
@@ -83,13 +85,25 @@ interface Case {
   ground: 'black' | 'noise' | 'gradient' | 'speckle';
   count?: number;
   jpeg?: boolean;
+  /** The frames the independent reader reads (default: the first and the last). */
+  cli?: number[];
 }
 
+/** Each frame's text items and their masks (rendered once per distinct layout). */
+const layouts = (c: Case): { items: TextItem[]; masks: Uint8Array[] }[] => {
+  const rendered = new Map<string, Uint8Array[]>();
+  return Array.from({ length: c.count ?? 1 }, (_, k) => {
+    const items = typeof c.items === 'function' ? c.items(k) : c.items;
+    const key = JSON.stringify(items);
+    if (!rendered.has(key)) rendered.set(key, renderMasks(items, W, H));
+    return { items, masks: rendered.get(key)! };
+  });
+};
+
 const run = async (c: Case) => {
-  const masks = renderMasks(c.items, W, H);
-  const frames = Array.from({ length: c.count ?? 1 }, (_, k) =>
-    c.frames(paint(ground(c.ground, W, H, 7 + k), masks, c.items), k),
-  );
+  const drawn = layouts(c);
+  const frames = drawn.map(({ items, masks }, k) => c.frames(paint(ground(c.ground, W, H, 7 + k), masks, items), k));
+  const cli = c.cli ?? [0, frames.length - 1];
   let bytes = dicomImage({ ...c.spec, width: W, height: H, frames });
   if (c.jpeg) bytes = dcmtk('dcmcjpeg', ['+eb'], bytes);
   const file = readDicom(bytes);
@@ -105,8 +119,9 @@ const run = async (c: Case) => {
     const spp = before.value.samplesPerPixel;
     const boxes = result.boxes[k]!;
     const black = boxes.filter((b) => !b.keep);
+    const { items, masks } = drawn[k]!;
     // Every ink pixel of each secret string lies in a blacked-out box.
-    c.items.forEach((item, i) => {
+    items.forEach((item, i) => {
       if (!c.secret.includes(item.text)) return;
       const m = masks[i]!;
       const bare: number[] = [];
@@ -120,7 +135,7 @@ const run = async (c: Case) => {
       expect(bare.length, `"${item.text}" ink left bare at ${where} in frame ${k}: ${JSON.stringify(black)}`).toBe(0);
     });
     // Allow-listed text: its pixels untouched.
-    c.items.forEach((item, i) => {
+    items.forEach((item, i) => {
       if (!c.kept?.includes(item.text)) return;
       const ink = inkBox(masks[i]!, W);
       expect(
@@ -130,21 +145,23 @@ const run = async (c: Case) => {
     });
     // Outside the boxes nothing changed.
     expect(tileHashes(result.frames[k]!, spp, black)).toEqual(tileHashes(before.value.pixels, spp, black));
-    // The independent reader, on the first frame (and the last of a cine).
-    if (k === 0 || k === frames.length - 1) {
+    // The independent reader, on the first frame and the last of a cine (or the frames asked for):
+    // it reads each secret drawn on the frame in the input, and no secret in the output.
+    if (cli.includes(k)) {
       const photometric = before.value.photometric;
       const cliSpp = spp === 3 && !photometric.startsWith('YBR') ? 3 : 1;
       const input = squeeze(tesseractCli(forCli(before.value.pixels, spp, photometric), W, H, cliSpp));
       const output = squeeze(tesseractCli(forCli(result.frames[k]!, spp, photometric), W, H, cliSpp));
       for (const s of c.secret) {
         const t = traces(s);
-        expect(
-          t.some((x) => input.includes(x)),
-          `the CLI reads "${s}" on the input: ${input}`,
-        ).toBe(true);
+        if (items.some((item) => item.text === s))
+          expect(
+            t.some((x) => input.includes(x)),
+            `the CLI reads "${s}" on the input of frame ${k}: ${input}`,
+          ).toBe(true);
         expect(
           t.filter((x) => output.includes(x)),
-          `the CLI reads "${s}" on the output: ${output}`,
+          `the CLI reads "${s}" on the output of frame ${k}: ${output}`,
         ).toEqual([]);
       }
     }
@@ -233,6 +250,43 @@ describe.skipIf(missing)('burned-in text, generated images', () => {
     });
     expect(r.static).toBe(true);
     for (const b of r.boxes) expect(b).toEqual(r.boxes[0]);
+  });
+
+  it('a cine whose name moves and whose ID appears late: every frame read on its own, nothing left on any', async () => {
+    // Sampled frames 0, 2, 4, 6, 7 disagree (name at the top, then at the bottom; the ID from frame 5).
+    const r = await run({
+      spec: { photometric: 'RGB', regions: [[100, 60, 539, 429]] },
+      frames: (rgb) => rgb,
+      ground: 'speckle',
+      count: 8,
+      items: (k) => [
+        { text: 'MÜLLER, JÖRG', x: 12, y: k < 4 ? 8 : 450, font: 'sans', size: 15, colour: WHITE },
+        { text: '01.03.2024', x: 520, y: 8, font: 'sans', size: 13, colour: [255, 255, 0] },
+        ...(k >= 5 ? [{ text: 'PID4471182', x: 12, y: 30, font: 'mono', size: 13, colour: WHITE } as const] : []),
+      ],
+      secret: ['MÜLLER, JÖRG', '01.03.2024', 'PID4471182'],
+      cli: [0, 1, 2, 3, 4, 5, 6, 7],
+    });
+    expect(r.static).toBe(false);
+  });
+
+  it('a cine that differs only on a frame finding did not sample: read back there, then frame by frame', async () => {
+    const count = 12;
+    const odd = checkFrames(count)[1]!;
+    expect(sampleFrames(count)).not.toContain(odd); // the sampled frames agree: the layout looks static
+    const r = await run({
+      spec: { photometric: 'RGB', regions: [[100, 60, 539, 429]] },
+      frames: (rgb) => rgb,
+      ground: 'speckle',
+      count,
+      items: (k) => [
+        { text: 'MÜLLER, JÖRG', x: 12, y: k === odd ? 450 : 8, font: 'sans', size: 15, colour: WHITE },
+        { text: '01.03.2024', x: 520, y: 8, font: 'sans', size: 13, colour: [255, 255, 0] },
+      ],
+      secret: ['MÜLLER, JÖRG', '01.03.2024'],
+      cli: [0, odd, count - 1],
+    });
+    expect(r.static).toBe(false); // reading back disproved the static layout
   });
 
   it.skipIf(!hasCommand('dcmcjpeg'))('a JPEG-compressed image (dcmcjpeg, YBR_FULL_422 lossy)', async () => {

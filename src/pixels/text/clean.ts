@@ -5,13 +5,14 @@
  * withhold with the reason in words. Writing the file is not done here (src/pixels/write/).
  */
 
+import { ok, type Result } from '../../dicom/ReadError.ts';
 import type { DicomFile } from '../../dicom/read.ts';
 import { type DecodedFrame, decodeFrame, type Samples } from '../codecs/index.ts';
-import { imagePixelOf } from '../frames.ts';
+import { type ImagePixel, imagePixelOf } from '../frames.ts';
 import type { OcrAssets } from './assets.ts';
 import { type Box, mergeBoxes } from './Box.ts';
 import { PixelIdentity } from './classify.ts';
-import { contextOf, type FoundText, findText, readFrame } from './findText.ts';
+import { checkFrames, contextOf, type FoundText, type FrameContext, findText, readFrame } from './findText.ts';
 import { type EmbeddedOverlay, embeddedOverlays, overlayFrame } from './overlays.ts';
 import type { PassName } from './preprocess.ts';
 import { redactFrames } from './redact.ts';
@@ -76,10 +77,114 @@ const leftoverBox = (l: Leftover, identity: boolean): Box => ({
   keep: false,
 });
 
+/** What one cleaning works with, gathered once. */
+interface Job {
+  file: DicomFile;
+  pixel: ImagePixel;
+  frames: DecodedFrame[];
+  ctx: FrameContext;
+  matcher: PixelIdentity;
+  overlays: EmbeddedOverlay[];
+  options: CleanOptions;
+}
+
+/**
+ * The frames read back after redaction. Every frame when each was read on its own. A static
+ * image's boxes come from its sampled frames alone, and reading back only those would prove
+ * only what finding already saw: the frames between them (checkFrames) are read back too, so a
+ * name that appears or moves on a frame finding never read is met there. Four more OCR frames
+ * at most, whatever the length of the cine.
+ */
+const readBackFrames = (found: FoundText, count: number): number[] =>
+  found.static ? [...found.read, ...checkFrames(count, found.read)].sort((a, b) => a - b) : found.read;
+
+/** Found boxes plus the text of overlays embedded in the pixel words, read where frames were read. */
+const withOverlays = async (job: Job, found: FoundText): Promise<Result<Box[][]>> => {
+  const boxes = found.boxes.map((b) => [...b]);
+  for (const i of found.read) {
+    const o = overlayFrame(job.file, job.pixel, i, job.overlays);
+    if (!o) continue;
+    const r = await readFrame(o, { ...job.ctx, palette: undefined, regions: [] });
+    if (!r.ok) return r;
+    const targets = found.static ? boxes.map((_, k) => k) : [i];
+    for (const k of targets) boxes[k] = mergeBoxes([...boxes[k]!, ...r.value]);
+  }
+  return ok(boxes);
+};
+
+/**
+ * What redacting and reading back came to: clean, still readable (withhold), or a static layout
+ * disproved, when something was read on a frame that finding did not read.
+ */
+type ReadBack =
+  | { kind: 'clean'; cleaned: DecodedFrame[]; boxes: Box[][] }
+  | { kind: 'readable'; reason: string; boxes: Box[][] }
+  | { kind: 'not static' };
+
+/** Redacts and reads back, giving what is still readable a box of its own for a few rounds. */
+const redactVerified = async (job: Job, found: FoundText, boxes: Box[][]): Promise<Result<ReadBack>> => {
+  const { palette } = job.ctx;
+  const { assets, passes, scale } = job.options;
+  const frames = readBackFrames(found, job.frames.length);
+  const rounds = job.options.boxes ? 0 : SECOND_CHANCES;
+  for (let round = 0; ; round++) {
+    const cleaned = redactFrames(job.frames, boxes, { palette });
+    const v = await verifyClean(cleaned, job.matcher, { palette, assets, passes, scale, frames });
+    if (!v.ok) return v;
+    if (v.value.ok) return ok({ kind: 'clean', cleaned, boxes });
+    const { leftovers, reason } = v.value;
+    if (found.static && leftovers.some((l) => !found.read.includes(l.frame))) return ok({ kind: 'not static' });
+    if (round >= rounds) return ok({ kind: 'readable', reason, boxes });
+    // Layout analysis changes once text is gone; what it reads now gets a box of its own.
+    for (const l of leftovers) {
+      const box = leftoverBox(l, l.risk.kind === 'identity');
+      const targets = found.static ? boxes.map((_, k) => k) : [l.frame];
+      for (const k of targets) boxes[k] = mergeBoxes([...boxes[k]!, box]);
+    }
+  }
+};
+
+/** The text found in the frames, or the user's boxes (final, so never static). */
+const foundOf = async (job: Job, everyFrame: boolean): Promise<Result<FoundText>> => {
+  const { file, frames, matcher, options } = job;
+  if (options.boxes) {
+    const read = frames.map((_, i) => i);
+    return ok({ boxes: read.map((i) => options.boxes![i] ?? []), static: false, read, phi: [] });
+  }
+  const find = { identity: matcher, assets: options.assets, passes: options.passes, scale: options.scale, everyFrame };
+  return findText(file, find, async (i) => ok(frames[i]!));
+};
+
+/**
+ * Finds the text, adds the overlays' text, redacts and reads back: the cleaned image, withheld
+ * with the reason, or 'not static' when reading back disproved the layout finding assumed.
+ */
+const findAndClean = async (job: Job, everyFrame: boolean): Promise<CleanedText | 'not static'> => {
+  const found = await foundOf(job, everyFrame);
+  if (!found.ok) return withheldText(`the text in the pixels could not be read: ${found.error.message}`);
+  const boxes = await withOverlays(job, found.value);
+  if (!boxes.ok) return withheldText(`the overlay in the pixels could not be read: ${boxes.error.message}`);
+  const back = await redactVerified(job, found.value, boxes.value);
+  if (!back.ok) return withheldText(`the cleaned pixels could not be read back: ${back.error.message}`);
+  const { overlays } = job;
+  if (back.value.kind === 'not static') return 'not static';
+  if (back.value.kind === 'readable') return { ...withheldText(back.value.reason), boxes: back.value.boxes, overlays };
+  return {
+    frames: back.value.cleaned.map((f) => f.pixels),
+    photometric: job.frames[0]?.photometric ?? job.pixel.photometric,
+    boxes: back.value.boxes,
+    static: found.value.static,
+    phi: found.value.phi,
+    overlays,
+    verdict: { ok: true },
+  };
+};
+
 /**
  * Finds, blacks out and verifies the burned-in text of one image. `identity` is the identity
  * strings the engine gathered for the input (src/deid/Identity.ts). Never throws: a file that
- * cannot be decoded or read comes back withheld with the reason.
+ * cannot be decoded or read comes back withheld with the reason. A static layout that reading
+ * back disproves is found again, every frame on its own.
  */
 export const cleanBurnedInText = async (
   file: DicomFile,
@@ -95,63 +200,17 @@ export const cleanBurnedInText = async (
     frames.push(f.value);
   }
   const matcher = new PixelIdentity(identity);
-  const find = { identity: matcher, assets: options.assets, passes: options.passes, scale: options.scale };
-  const ctx = contextOf(file, find);
+  const ctx = contextOf(file, {
+    identity: matcher,
+    assets: options.assets,
+    passes: options.passes,
+    scale: options.scale,
+  });
   if (!ctx.ok) return withheldText(ctx.error.message);
-
-  let found: FoundText;
-  if (options.boxes) {
-    const boxes = frames.map((_, i) => options.boxes![i] ?? []);
-    found = { boxes, static: false, read: frames.map((_, i) => i), phi: [] };
-  } else {
-    const r = await findText(file, find, async (i) => ({ ok: true, value: frames[i]! }));
-    if (!r.ok) return withheldText(`the text in the pixels could not be read: ${r.error.message}`);
-    found = r.value;
-  }
-
-  // Overlays embedded in the pixel words may hold text too: read them where frames were read.
   const overlays = embeddedOverlays(file, px.value);
-  const boxes = found.boxes.map((b) => [...b]);
-  for (const i of found.read) {
-    const o = overlayFrame(file, px.value, i, overlays);
-    if (!o) continue;
-    const r = await readFrame(o, { ...ctx.value, palette: undefined, regions: [] });
-    if (!r.ok) return withheldText(`the overlay in the pixels could not be read: ${r.error.message}`);
-    const targets = found.static ? boxes.map((_, k) => k) : [i];
-    for (const k of targets) boxes[k] = mergeBoxes([...boxes[k]!, ...r.value]);
-  }
-
-  const palette = ctx.value.palette;
-  const check = found.static ? found.read : frames.map((_, i) => i);
-  let cleaned = redactFrames(frames, boxes, { palette });
-  for (let round = 0; ; round++) {
-    const v = await verifyClean(cleaned, matcher, {
-      palette,
-      assets: options.assets,
-      passes: options.passes,
-      scale: options.scale,
-      frames: check,
-    });
-    if (!v.ok) return withheldText(`the cleaned pixels could not be read back: ${v.error.message}`);
-    if (v.value.ok) break;
-    if (round >= (options.boxes ? 0 : SECOND_CHANCES)) return { ...withheldText(v.value.reason), boxes, overlays };
-    // Layout analysis changes once text is gone; what it reads now gets a box of its own.
-    for (const l of v.value.leftovers) {
-      const box = leftoverBox(l, l.risk.kind === 'identity');
-      const targets = found.static ? boxes.map((_, k) => k) : [l.frame];
-      for (const k of targets) boxes[k] = mergeBoxes([...boxes[k]!, box]);
-    }
-    cleaned = redactFrames(frames, boxes, { palette });
-  }
-
-  const phi = found.phi;
-  return {
-    frames: cleaned.map((f) => f.pixels),
-    photometric: frames[0]?.photometric ?? px.value.photometric,
-    boxes,
-    static: found.static,
-    phi,
-    overlays,
-    verdict: { ok: true },
-  };
+  const job: Job = { file, pixel: px.value, frames, ctx: ctx.value, matcher, overlays, options };
+  const first = await findAndClean(job, false);
+  const done = first === 'not static' ? await findAndClean(job, true) : first;
+  // Frame by frame nothing is static, so this cannot happen; withhold rather than assume.
+  return done === 'not static' ? withheldText('the text moves between frames and was not read frame by frame') : done;
 };
