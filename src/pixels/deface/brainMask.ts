@@ -50,7 +50,9 @@ const CT_OPEN_RAYS = 1;
  * its brain extraction (9 mm: 0.935–0.950, a coarser shape). Known limit: Colin27 resliced
  * coronally (1.5 × 1.5 × 2.5 mm) loses its left inferior temporal lobe at 8 mm (its dark sulci and
  * temporal horn let the erosion eat it from inside; 7 mm keeps it, and so does keeping eroded
- * pieces within 12 mm of the core, but both took in muscle on the sagittal T1).
+ * pieces within 12 mm of the core, but both took in muscle on the sagittal T1). The face's cut
+ * does not rely on the MR mask alone: it keeps its margin from the mask's mirror image too
+ * (`fanCut.ts`, `mirroredSupports`), and the right lobe covers the left.
  */
 const MR_CUT_LINKS_MM = 8;
 

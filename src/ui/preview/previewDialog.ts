@@ -20,13 +20,11 @@ interface Slice {
   frame: number;
 }
 
-const slicesOf = (s: SeriesGroup<DicomEntry>): Slice[] => {
-  if (s.instances.length === 1) {
-    const e = s.instances[0]!;
-    return Array.from({ length: Math.max(1, e.info.numberOfFrames ?? 1) }, (_, frame) => ({ entry: e, frame }));
-  }
-  return s.instances.map((entry) => ({ entry, frame: 0 }));
-};
+/** Every frame of every image in the series, in order: a series of several cine loops shows (and edits) each frame. */
+const slicesOf = (s: SeriesGroup<DicomEntry>): Slice[] =>
+  s.instances.flatMap((entry) =>
+    Array.from({ length: Math.max(1, entry.info.numberOfFrames ?? 1) }, (_, frame) => ({ entry, frame })),
+  );
 
 const STATUS_WORD: Record<TagRow['status'], string> = {
   removed: 'removed',
