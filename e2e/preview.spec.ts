@@ -17,6 +17,13 @@ test('preview: slices, window presets, before/after, and the tag table with sear
   await expect(dialog.locator('canvas')).toHaveAttribute('aria-label', 'Slice 34 of 64, original');
   await dialog.getByLabel('Window').selectOption('Bone');
   await expect(dialog.getByLabel('Width')).toHaveValue('2800');
+  // Zoom: 200 % draws the frame at twice its size, 'Fit' brings it back.
+  const canvas = dialog.locator('canvas.viewer-canvas');
+  const frameWidth = Number(await canvas.getAttribute('data-frame-width'));
+  await dialog.getByLabel('Zoom').selectOption('200%');
+  await expect(canvas).toHaveJSProperty('width', 2 * frameWidth);
+  await dialog.getByLabel('Zoom').selectOption('Fit');
+  await expect(canvas).not.toHaveJSProperty('width', 2 * frameWidth);
   await page.getByTestId('preview-after').check();
   await expect(dialog.locator('canvas')).toHaveAttribute('aria-label', 'Slice 34 of 64, de-identified');
 
@@ -24,6 +31,7 @@ test('preview: slices, window presets, before/after, and the tag table with sear
   await expect(table.locator('tr.tag-removed', { hasText: 'PatientAddress' })).toHaveCount(1);
   await expect(table.locator('tr.tag-replaced', { hasText: 'PatientName' })).toBeVisible();
   await expect(table.locator('tr.tag-added', { hasText: 'PatientIdentityRemoved' })).toBeVisible();
+  await expect(table.locator('tr.tag-kept', { hasText: 'Modality' }).first()).toBeVisible();
   await page.getByTestId('tag-search').fill('institution');
   await expect(table.locator('tbody tr:visible')).not.toHaveCount(0);
   for (const text of await table.locator('tbody tr:visible').allTextContents())
