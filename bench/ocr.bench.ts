@@ -24,9 +24,16 @@ const items: TextItem[] = [
 const masks = renderMasks(items, W, H);
 const identity = ['MÜLLER', 'JÖRG', 'PID4471182'];
 
+/**
+ * The ultrasound image region: it holds the generated speckle sector whole, as a device's region
+ * holds its live image, so the annotation around it is static from frame to frame (as the read-back
+ * of a static cine checks, src/pixels/text/changed.ts).
+ */
+const SECTOR = [[60, 20, 580, 412]] as [number, number, number, number][];
+
 const image = (count: number, kind: 'speckle' | 'black') => {
   const frames = Array.from({ length: count }, (_, k) => paint(ground(kind, W, H, 11 + k), masks, items));
-  const f = readDicom(dicomImage({ width: W, height: H, frames, photometric: 'RGB', regions: [[100, 60, 539, 429]] }));
+  const f = readDicom(dicomImage({ width: W, height: H, frames, photometric: 'RGB', regions: SECTOR }));
   if (!f.ok) throw new Error(f.error.message);
   return f.value;
 };

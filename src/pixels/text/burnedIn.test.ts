@@ -289,6 +289,33 @@ describe.skipIf(missing)('burned-in text, generated images', () => {
     expect(r.static).toBe(false); // reading back disproved the static layout
   });
 
+  it('an ultrasound cine whose name shows only on frames neither sampled nor checked: found by the pixel check', async () => {
+    // The speckle sector of the generated ground lies within this region, as a device's image
+    // lies within its declared regions; the annotation is the band below it.
+    const count = 24;
+    const read = new Set([...sampleFrames(count), ...checkFrames(count)]);
+    const at = Array.from({ length: count }, (_, k) => k).find(
+      (k) => k >= count / 2 && !read.has(k) && !read.has(k + 1),
+    )!;
+    const shown = [at, at + 1]; // 13 and 14: read back neither by sampling nor by checkFrames
+    expect(shown.filter((k) => read.has(k))).toEqual([]);
+    const r = await run({
+      spec: { photometric: 'RGB', regions: [[60, 20, 580, 412]] },
+      frames: (rgb) => rgb,
+      ground: 'speckle',
+      count,
+      items: (k) => [
+        { text: '01.03.2024', x: 500, y: 440, font: 'sans', size: 13, colour: [255, 255, 0] },
+        ...(shown.includes(k)
+          ? [{ text: 'MÜLLER, JÖRG', x: 12, y: 440, font: 'sans', size: 15, colour: WHITE } as const]
+          : []),
+      ],
+      secret: ['MÜLLER, JÖRG', '01.03.2024'],
+      cli: Array.from({ length: count }, (_, k) => k),
+    });
+    expect(r.static).toBe(false); // the name read back on its frames disproved the static layout
+  }, 600_000);
+
   it.skipIf(!hasCommand('dcmcjpeg'))('a JPEG-compressed image (dcmcjpeg, YBR_FULL_422 lossy)', async () => {
     const r = await run({
       spec: { photometric: 'RGB' },

@@ -11,6 +11,7 @@ import { type DecodedFrame, decodeFrame, type Samples } from '../codecs/index.ts
 import { type ImagePixel, imagePixelOf } from '../frames.ts';
 import type { OcrAssets } from './assets.ts';
 import { type Box, mergeBoxes } from './Box.ts';
+import { changedFrames } from './changed.ts';
 import { PixelIdentity } from './classify.ts';
 import { checkFrames, contextOf, type FoundText, type FrameContext, findText, readFrame } from './findText.ts';
 import { type EmbeddedOverlay, embeddedOverlays, overlayFrame } from './overlays.ts';
@@ -89,14 +90,32 @@ interface Job {
 }
 
 /**
- * The frames read back after redaction. Every frame when each was read on its own. A static
- * image's boxes come from its sampled frames alone, and reading back only those would prove
- * only what finding already saw: the frames between them (checkFrames) are read back too, so a
- * name that appears or moves on a frame finding never read is met there. Four more OCR frames
- * at most, whatever the length of the cine.
+ * The most frames whose annotation changed (changedFrames) that are read back as well: a name
+ * shown for a moment changes a handful of frames, and 8 more OCR frames (about 3 s at 0.4 s each)
+ * keep a 100-frame cine within its 10 s. More than that, the annotation changes through the cine
+ * (a counter, a cursor, a trace outside the regions) and the layout is not treated as static:
+ * every frame is read on its own, which fails closed (withheld if text is still readable).
  */
-const readBackFrames = (found: FoundText, count: number): number[] =>
-  found.static ? [...found.read, ...checkFrames(count, found.read)].sort((a, b) => a - b) : found.read;
+const MAX_CHANGED_FRAMES = 8;
+
+/**
+ * The frames read back after redaction, or 'not static'. Every frame when each was read on its
+ * own. A static image's boxes come from its sampled frames alone, and reading back only those
+ * would prove only what finding already saw: the frames between them (checkFrames) are read back
+ * too, so a name that appears or moves on a frame finding never read is met there, and so is
+ * every other frame whose annotation differs from those read back on either side of it
+ * (changedFrames: ultrasound regions only), up to MAX_CHANGED_FRAMES.
+ */
+const readBackFrames = (job: Job, found: FoundText, boxes: Box[][]): number[] | 'not static' => {
+  if (!found.static) return found.read;
+  const read = [...found.read, ...checkFrames(job.frames.length, found.read)].sort((a, b) => a - b);
+  // One layout: every frame has the same boxes. Kept (allow-listed) text is not blacked out, so
+  // it is compared like the rest of the annotation.
+  const redacted = (boxes[0] ?? []).filter((b) => !b.keep);
+  const changed = changedFrames(job.frames, read, redacted, job.ctx.regions);
+  if (changed.length > MAX_CHANGED_FRAMES) return 'not static';
+  return [...read, ...changed].sort((a, b) => a - b);
+};
 
 /** Found boxes plus the text of overlays embedded in the pixel words, read where frames were read. */
 const withOverlays = async (job: Job, found: FoundText): Promise<Result<Box[][]>> => {
@@ -114,7 +133,8 @@ const withOverlays = async (job: Job, found: FoundText): Promise<Result<Box[][]>
 
 /**
  * What redacting and reading back came to: clean, still readable (withhold), or a static layout
- * disproved, when something was read on a frame that finding did not read.
+ * disproved, when something was read on a frame that finding did not read or the annotation
+ * changed on more frames than are worth reading back.
  */
 type ReadBack =
   | { kind: 'clean'; cleaned: DecodedFrame[]; boxes: Box[][] }
@@ -125,7 +145,8 @@ type ReadBack =
 const redactVerified = async (job: Job, found: FoundText, boxes: Box[][]): Promise<Result<ReadBack>> => {
   const { palette } = job.ctx;
   const { assets, passes, scale } = job.options;
-  const frames = readBackFrames(found, job.frames.length);
+  const frames = readBackFrames(job, found, boxes);
+  if (frames === 'not static') return ok({ kind: 'not static' });
   const rounds = job.options.boxes ? 0 : SECOND_CHANCES;
   for (let round = 0; ; round++) {
     const cleaned = redactFrames(job.frames, boxes, { palette });
