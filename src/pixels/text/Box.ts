@@ -31,6 +31,18 @@ export interface Rect {
   height: number;
 }
 
+/** Clips a rectangle to a frame of `columns` × `rows`, in whole pixels (nothing outside the frame). */
+export const clipToFrame = (b: Rect, columns: number, rows: number): Rect => {
+  const x = Math.max(0, Math.floor(b.x));
+  const y = Math.max(0, Math.floor(b.y));
+  return {
+    x,
+    y,
+    width: Math.max(0, Math.min(columns, Math.ceil(b.x + b.width)) - x),
+    height: Math.max(0, Math.min(rows, Math.ceil(b.y + b.height)) - y),
+  };
+};
+
 /** Whether two rectangles share at least one pixel. */
 export const overlaps = (a: Rect, b: Rect): boolean =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;

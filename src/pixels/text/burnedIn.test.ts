@@ -89,6 +89,21 @@ interface Case {
   cli?: number[];
 }
 
+/**
+ * An RGB ultrasound cine of `count` frames on speckle, with one image region: the cine cases'
+ * common part. The default region is the one the single-frame ultrasound cases declare; the
+ * speckle spills past it, which only the changed-frame check cares about.
+ */
+const speckleCine = (
+  count: number,
+  region: [number, number, number, number] = [100, 60, 539, 429],
+): Pick<Case, 'spec' | 'frames' | 'ground' | 'count'> => ({
+  spec: { photometric: 'RGB', regions: [region] },
+  frames: (rgb) => rgb,
+  ground: 'speckle',
+  count,
+});
+
 /** Each frame's text items and their masks (rendered once per distinct layout). */
 const layouts = (c: Case): { items: TextItem[]; masks: Uint8Array[] }[] => {
   const rendered = new Map<string, Uint8Array[]>();
@@ -238,10 +253,7 @@ describe.skipIf(missing)('burned-in text, generated images', () => {
 
   it('a multi-frame cine with a static layout: one set of boxes for every frame', async () => {
     const r = await run({
-      spec: { photometric: 'RGB', regions: [[100, 60, 539, 429]] },
-      frames: (rgb) => rgb,
-      ground: 'speckle',
-      count: 8,
+      ...speckleCine(8),
       items: [
         { text: 'MÜLLER, JÖRG', x: 12, y: 8, font: 'sans', size: 15, colour: WHITE },
         { text: '01.03.2024', x: 520, y: 8, font: 'sans', size: 13, colour: [255, 255, 0] },
@@ -255,10 +267,7 @@ describe.skipIf(missing)('burned-in text, generated images', () => {
   it('a cine whose name moves and whose ID appears late: every frame read on its own, nothing left on any', async () => {
     // Sampled frames 0, 2, 4, 6, 7 disagree (name at the top, then at the bottom; the ID from frame 5).
     const r = await run({
-      spec: { photometric: 'RGB', regions: [[100, 60, 539, 429]] },
-      frames: (rgb) => rgb,
-      ground: 'speckle',
-      count: 8,
+      ...speckleCine(8),
       items: (k) => [
         { text: 'MÜLLER, JÖRG', x: 12, y: k < 4 ? 8 : 450, font: 'sans', size: 15, colour: WHITE },
         { text: '01.03.2024', x: 520, y: 8, font: 'sans', size: 13, colour: [255, 255, 0] },
@@ -275,10 +284,7 @@ describe.skipIf(missing)('burned-in text, generated images', () => {
     const odd = checkFrames(count)[1]!;
     expect(sampleFrames(count)).not.toContain(odd); // the sampled frames agree: the layout looks static
     const r = await run({
-      spec: { photometric: 'RGB', regions: [[100, 60, 539, 429]] },
-      frames: (rgb) => rgb,
-      ground: 'speckle',
-      count,
+      ...speckleCine(count),
       items: (k) => [
         { text: 'MÜLLER, JÖRG', x: 12, y: k === odd ? 450 : 8, font: 'sans', size: 15, colour: WHITE },
         { text: '01.03.2024', x: 520, y: 8, font: 'sans', size: 13, colour: [255, 255, 0] },
@@ -300,10 +306,7 @@ describe.skipIf(missing)('burned-in text, generated images', () => {
     const shown = [at, at + 1]; // 13 and 14: read back neither by sampling nor by checkFrames
     expect(shown.filter((k) => read.has(k))).toEqual([]);
     const r = await run({
-      spec: { photometric: 'RGB', regions: [[60, 20, 580, 412]] },
-      frames: (rgb) => rgb,
-      ground: 'speckle',
-      count,
+      ...speckleCine(count, [60, 20, 580, 412]),
       items: (k) => [
         { text: '01.03.2024', x: 500, y: 440, font: 'sans', size: 13, colour: [255, 255, 0] },
         ...(shown.includes(k)

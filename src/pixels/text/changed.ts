@@ -13,7 +13,7 @@
  */
 
 import type { DecodedFrame } from '../codecs/DecodedFrame.ts';
-import type { Rect } from './Box.ts';
+import { clipToFrame, type Rect } from './Box.ts';
 
 /**
  * A sample differs when it moves by more than an eighth of the frames' value range (31 of 0–255).
@@ -41,12 +41,9 @@ const annotationPixels = (
   boxes: readonly Rect[],
 ): number[] => {
   const hidden = new Uint8Array(columns * rows);
-  for (const r of [...regions, ...boxes]) {
-    const x0 = Math.max(0, Math.floor(r.x));
-    const y0 = Math.max(0, Math.floor(r.y));
-    const x1 = Math.min(columns, Math.ceil(r.x + r.width));
-    const y1 = Math.min(rows, Math.ceil(r.y + r.height));
-    for (let y = y0; y < y1; y++) hidden.fill(1, y * columns + x0, y * columns + Math.max(x0, x1));
+  for (const b of [...regions, ...boxes]) {
+    const r = clipToFrame(b, columns, rows);
+    for (let y = r.y; y < r.y + r.height; y++) hidden.fill(1, y * columns + r.x, y * columns + r.x + r.width);
   }
   const out: number[] = [];
   for (let p = 0; p < hidden.length; p++) if (!hidden[p]) out.push(p);

@@ -7,7 +7,7 @@
  */
 
 import { type DecodedFrame, newSamples, type Samples } from '../codecs/DecodedFrame.ts';
-import type { Rect } from './Box.ts';
+import { clipToFrame, type Rect } from './Box.ts';
 import { darkestIndex, type Palette } from './palette.ts';
 
 /** What redaction needs beyond the frames. */
@@ -49,25 +49,13 @@ const copyOf = (frame: DecodedFrame): Samples => {
   return out;
 };
 
-/** Clips a rectangle to the frame (integers; nothing outside the frame is touched). */
-const clip = (b: Rect, columns: number, rows: number): Rect => {
-  const x = Math.max(0, Math.floor(b.x));
-  const y = Math.max(0, Math.floor(b.y));
-  return {
-    x,
-    y,
-    width: Math.max(0, Math.min(columns, Math.ceil(b.x + b.width)) - x),
-    height: Math.max(0, Math.min(rows, Math.ceil(b.y + b.height)) - y),
-  };
-};
-
 /** Sets every sample of the boxes to black in a copy of one frame. */
 export const redactFrame = (frame: DecodedFrame, boxes: readonly Rect[], options: RedactOptions = {}): DecodedFrame => {
   const out = copyOf(frame);
   const black = blackOf(frame, options);
   const spp = frame.samplesPerPixel;
   for (const b of boxes) {
-    const r = clip(b, frame.columns, frame.rows);
+    const r = clipToFrame(b, frame.columns, frame.rows);
     for (let y = r.y; y < r.y + r.height; y++) {
       const row = (y * frame.columns + r.x) * spp;
       for (let i = 0; i < r.width * spp; i += spp) for (let s = 0; s < spp; s++) out[row + i + s] = black[s]!;
