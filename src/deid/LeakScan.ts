@@ -39,19 +39,28 @@ export const describePath = (path: Path): string =>
 
 /**
  * Walks a data set and calls `visit` for every element with the character set in force there
- * (items may declare their own, PS3.5 §6.1.2.5.3) and its path.
+ * (items may declare their own, PS3.5 §6.1.2.5.3) and its path. The path is one array the walk
+ * pushes to and pops from (no copy per element: the walk runs three times per file): it is valid
+ * during the call only, so a visitor that keeps it must copy it (`describePath` makes its words).
  */
 export const visitElements = (
   ds: Dataset,
   visit: (e: Element, owner: Dataset, charset: string, path: Path) => void,
   charset = '',
-  path: Path = [],
+  path: (number | string)[] = [],
 ): void => {
   const cs = charsetOf(ds, charset);
   for (const e of ds.elements()) {
-    const here = [...path, e.tag];
-    visit(e, ds, cs, here);
-    for (const [i, item] of (e.items ?? []).entries()) visitElements(item, visit, cs, [...here, `[${i + 1}]`]);
+    path.push(e.tag);
+    visit(e, ds, cs, path);
+    const items = e.items;
+    if (items)
+      for (let i = 0; i < items.length; i++) {
+        path.push(`[${i + 1}]`);
+        visitElements(items[i]!, visit, cs, path);
+        path.pop();
+      }
+    path.pop();
   }
 };
 

@@ -41,8 +41,9 @@ export class Dataset {
 
   /** Adds or replaces an element. */
   set(e: Element): void {
-    if (this.map.get(e.tag) === undefined) this.sorted = undefined;
-    else if (this.sorted) this.sorted = this.sorted.map((x) => (x.tag === e.tag ? e : x));
+    // A replaced element keeps its place in the map, so the next `elements()` finds the map still
+    // in order and only copies it: cheaper than copying the order at every replacement.
+    this.sorted = undefined;
     this.map.set(e.tag, e);
   }
 
@@ -54,8 +55,17 @@ export class Dataset {
 
   /** Elements in ascending tag order (the order they must be written in). A snapshot: later changes don't alter it. */
   elements(): readonly Element[] {
-    this.sorted ??= [...this.map.values()].sort((a, b) => a.tag - b.tag);
-    return this.sorted;
+    if (this.sorted) return this.sorted;
+    const all = [...this.map.values()];
+    // A data set read from a file is already in order (PS3.5 §7.1), as is one only edited in
+    // place: sorting is needed only after an element was added out of order.
+    for (let i = 1; i < all.length; i++)
+      if (all[i - 1]!.tag > all[i]!.tag) {
+        all.sort((a, b) => a.tag - b.tag);
+        break;
+      }
+    this.sorted = all;
+    return all;
   }
 
   /** Number of elements at this level. */

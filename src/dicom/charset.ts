@@ -38,7 +38,13 @@ const isAscii = (b: Uint8Array): boolean => {
 
 const LATIN1 = new TextDecoder('latin1');
 // Native decoding; for bytes below 0x80 Latin-1 and ASCII are the same characters.
-const ascii = (b: Uint8Array): string => (b.length < 16 ? String.fromCharCode(...b) : LATIN1.decode(b));
+// Short values (most of a header) by hand: a spread would walk an iterator, one object per value.
+const ascii = (b: Uint8Array): string => {
+  if (b.length >= 16) return LATIN1.decode(b);
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  return s;
+};
 
 /** A file declares one or two values, and every element decoded asks again: remember them. */
 const normalized = new Map<string, string>();

@@ -67,7 +67,9 @@ export class Converter {
     if (ctx.depth > this.maxDepth) {
       return fail('too-deep', tooDeep(ctx.path, this.maxDepth));
     }
-    const sorted = [...entries].sort((a, b) => a.at - b.at);
+    // dicom-parser lists elements in the order it met them, which is byte order: copy and sort
+    // only if that ever fails to hold.
+    const sorted = inByteOrder(entries) ? entries : [...entries].sort((a, b) => a.at - b.at);
     const out = new Dataset();
     let p = start;
     let terminated = false;
@@ -119,21 +121,22 @@ export class Converter {
   ): Result<{ element?: Element; next: number; delimiter?: Tag }> {
     const t = parseTag(el.tag);
     const g = groupOf(t);
-    const path = [...ctx.path, formatTag(t)];
-    const name = label(path);
     if (g === 0xfffe) return this.delimiter(t, at, ctx);
     if (g === 0xffff || (g <= 7 && g & 1)) {
-      return fail('malformed', `${name}: group ${hex4(g)} is neither a standard nor a private group (PS3.5 §7.8.1)`);
+      return fail(
+        'malformed',
+        `${nameOf(ctx, t)}: group ${hex4(g)} is neither a standard nor a private group (PS3.5 §7.8.1)`,
+      );
     }
-    if (ctx.meta && g !== 2) return fail('malformed', `${name}: not a File Meta element`);
+    if (ctx.meta && g !== 2) return fail('malformed', `${nameOf(ctx, t)}: not a File Meta element`);
     const raw = el.vr ?? '';
-    if (ctx.explicit && VR64.has(raw)) return fail('unsupported', unsupported64(name, raw));
+    if (ctx.explicit && VR64.has(raw)) return fail('unsupported', unsupported64(nameOf(ctx, t), raw));
     const undef = el.hadUndefinedLength === true;
     if (!undef && el.dataOffset + el.length > limit) {
       const atEnd = limit === this.buf.length;
       return fail(
         atEnd ? 'truncated' : 'malformed',
-        runsPast(name, el.length, limit - el.dataOffset, atEnd ? 'file' : 'item'),
+        runsPast(nameOf(ctx, t), el.length, limit - el.dataOffset, atEnd ? 'file' : 'item'),
       );
     }
     let vr: VR;
@@ -145,12 +148,13 @@ export class Converter {
       vr = known !== 'SQ' && !LONG_LENGTH.has(known) ? known : 'UN';
       const b4 = hex2(this.buf[at + 4] ?? 0);
       const b5 = hex2(this.buf[at + 5] ?? 0);
-      this.warnings.add(`${name}: invalid VR (bytes ${b4} ${b5}), read as ${vr}`);
+      this.warnings.add(`${nameOf(ctx, t)}: invalid VR (bytes ${b4} ${b5}), read as ${vr}`);
     }
     if (g === 2 && !ctx.meta) {
       // Group 0002 belongs in the File Meta only (PS3.10 §7.1); Veil writes its own File Meta.
-      if (undef) return fail('malformed', `${name}: a File Meta element of undefined length inside the data set`);
-      this.warnings.add(`${name}: a File Meta element inside the data set was ignored`);
+      if (undef)
+        return fail('malformed', `${nameOf(ctx, t)}: a File Meta element of undefined length inside the data set`);
+      this.warnings.add(`${nameOf(ctx, t)}: a File Meta element inside the data set was ignored`);
       return ok({ next: el.dataOffset + el.length });
     }
 
@@ -180,18 +184,18 @@ export class Converter {
       // dicom-parser parses private Implicit VR sequences but then drops their items (or skips a
       // defined-length one): parse them again so the de-identifier can see inside. Each nested
       // level is parsed again, so the work is bounded: nesting past the limit fails before it.
-      if (ctx.depth + 1 > this.maxDepth) return fail('too-deep', tooDeep(path, this.maxDepth));
+      if (ctx.depth + 1 > this.maxDepth) return fail('too-deep', tooDeep(pathOf(ctx, t), this.maxDepth));
       const again = this.implicit.parse(el, undef);
       if (again === 'exhausted') {
-        const d = this.diagnoseAt(at, limit, ctx, path);
+        const d = this.diagnoseAt(at, limit, ctx, pathOf(ctx, t));
         if (d.error.kind === 'too-deep') return d;
-        return fail('unsupported', `${name}: private sequences are nested too deeply to read`);
+        return fail('unsupported', `${nameOf(ctx, t)}: private sequences are nested too deeply to read`);
       }
       if (again) {
         seq = again;
         items = again.items;
       } else if (undef) {
-        return this.diagnoseAt(at, limit, ctx, path);
+        return this.diagnoseAt(at, limit, ctx, pathOf(ctx, t));
       }
     }
     // An unknown Implicit VR element of length 0 "is a sequence" only because dicom-parser peeked at
@@ -199,8 +203,13 @@ export class Converter {
     if (items && !ctx.explicit && !raw && !undef && el.length === 0) items = undefined;
     if (items) {
       const unSequence = ctx.explicit && (raw === 'UN' || implicitItems);
-      if (unSequence && !this.le) return fail('unsupported', `${name}: a UN sequence in Big Endian cannot be read`);
-      const r = this.sequence(seq, items, { explicit: ctx.explicit && !unSequence, path, depth: ctx.depth + 1 });
+      if (unSequence && !this.le)
+        return fail('unsupported', `${nameOf(ctx, t)}: a UN sequence in Big Endian cannot be read`);
+      const r = this.sequence(seq, items, {
+        explicit: ctx.explicit && !unSequence,
+        path: pathOf(ctx, t),
+        depth: ctx.depth + 1,
+      });
       if (!r.ok) return r;
       return ok({
         element: { tag: t, vr: 'SQ', items: r.value.items, ...(undef ? { undefinedLength: true } : {}) },
@@ -209,11 +218,11 @@ export class Converter {
     }
 
     if (undef) {
-      if (el.encapsulatedPixelData) return encapsulatedPixelData(this.buf, this.ts, el, t, name);
+      if (el.encapsulatedPixelData) return encapsulatedPixelData(this.buf, this.ts, el, t, nameOf(ctx, t));
       if (!ctx.explicit && t === PIXEL_DATA) {
         return fail(
           'malformed',
-          `${name}: undefined length in Implicit VR: encapsulated Pixel Data needs an Explicit VR transfer syntax (PS3.5 §A.4)`,
+          `${nameOf(ctx, t)}: undefined length in Implicit VR: encapsulated Pixel Data needs an Explicit VR transfer syntax (PS3.5 §A.4)`,
         );
       }
       if (vr === 'SQ') {
@@ -221,11 +230,14 @@ export class Converter {
           el.dataOffset + 4 <= this.buf.length
             ? formatTag(tagAt(this.buf, el.dataOffset, this.le))
             : 'the end of the file';
-        return fail('malformed', `${name}: expected item 1 (FFFE,E000) at byte ${el.dataOffset} but found ${found}`);
+        return fail(
+          'malformed',
+          `${nameOf(ctx, t)}: expected item 1 (FFFE,E000) at byte ${el.dataOffset} but found ${found}`,
+        );
       }
       return fail(
         'malformed',
-        `${name}: VR ${vr} cannot have undefined length (only sequences and encapsulated Pixel Data can, PS3.5 §7.1.2)`,
+        `${nameOf(ctx, t)}: VR ${vr} cannot have undefined length (only sequences and encapsulated Pixel Data can, PS3.5 §7.1.2)`,
       );
     }
     const value = this.buf.subarray(el.dataOffset, el.dataOffset + el.length);
@@ -235,12 +247,12 @@ export class Converter {
     if (value.length > 0xffff && !LONG_LENGTH.has(vr)) vr = 'UN';
     if (t === PIXEL_DATA && this.ts.encapsulated && !ctx.meta && ctx.depth === 0) {
       this.warnings.add(
-        `${name}: native Pixel Data although ${tsName(this.ts.uid)} is an encapsulated transfer syntax`,
+        `${nameOf(ctx, t)}: native Pixel Data although ${tsName(this.ts.uid)} is an encapsulated transfer syntax`,
       );
     }
     if (value.length & 1)
       this.warnings.add(
-        `${name}: odd value length ${value.length} (PS3.5 §7.1.1 requires even); padded on writing`,
+        `${nameOf(ctx, t)}: odd value length ${value.length} (PS3.5 §7.1.1 requires even); padded on writing`,
         'odd',
       );
     return ok({ element: { tag: t, vr, value }, next: el.dataOffset + el.length });
@@ -333,6 +345,18 @@ const headerSize = (el: dicomParser.Element, explicit: boolean): number =>
   explicit && DP_LONG.has(el.vr ?? '') ? 12 : 8;
 
 /** Two elements with one tag in one data set. */
+const inByteOrder = (entries: readonly Located[]): boolean => {
+  for (let i = 1; i < entries.length; i++) if (entries[i - 1]!.at > entries[i]!.at) return false;
+  return true;
+};
+
+/**
+ * An element's place in words, for messages only: made when one is needed, not for each of the
+ * thousands of elements that read cleanly (making it eagerly was a sixth of the engine's allocations).
+ */
+const pathOf = (ctx: Ctx, t: Tag): string[] => [...ctx.path, formatTag(t)];
+const nameOf = (ctx: Ctx, t: Tag): string => label(pathOf(ctx, t));
+
 const duplicate = (path: string[], t: Tag): string =>
   `${where(path)}${formatTag(t)} appears more than once in the same data set`;
 
