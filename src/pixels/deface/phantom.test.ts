@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { type Orientation, rotate, series, volumeOf } from '../geometry/testSeries.ts';
 import { voxelToPatient } from '../geometry/Volume.ts';
 import { add, cross, dot, scale, sub, type Vec3 } from '../geometry/vec3.ts';
+import { ctIntracranial } from './brainMask.ts';
 import { planDeface } from './deface.ts';
 import { applyCut } from './fill.ts';
+import { headAxes } from './headAxes.ts';
 import { copyFrames, expectBrainUntouched } from './testCheck.ts';
 import { type Voxels, voxelsOf } from './Voxels.ts';
 
@@ -130,6 +132,26 @@ describe('deface a synthetic head CT', () => {
     const verdict = defaceAndCheck(phantom([1, 0, 0, 0, 1, 0], h), h)!;
     expect(verdict.axes.fromData).toBe(true);
     expect(verdict.axes.tiltDegrees).toBeGreaterThan(20);
+  });
+
+  it('a head pitched 50° chin-up is defaced along its own axes: its long axis is nearer a neutral head’s front-to-back than its up-down', () => {
+    // The phantom's long axis is its anterior, so it points 50° above the header's anterior: 30°
+    // from a neutral head's long axis (20° above it), 60° from its up-down.
+    const up = (x: Vec3) => rotate(x, [1, 0, 0], -50);
+    const h: Head = { a: up(STRAIGHT.a), l: up(STRAIGHT.l), s: up(STRAIGHT.s), face: true };
+    const verdict = defaceAndCheck(phantom([1, 0, 0, 0, 1, 0], h), h)!;
+    expect(verdict.axes.fromData).toBe(true);
+    expect(verdict.axes.tiltDegrees).toBeCloseTo(50, 0);
+  });
+
+  it('a brain mask longer across than front to back (as a slab of the top of a head can be) is not taken for the front-to-back: the header’s axes', () => {
+    const across = (x: Vec3) => rotate(x, [0, 0, 1], 90);
+    const h: Head = { a: across(STRAIGHT.a), l: across(STRAIGHT.l), s: across(STRAIGHT.s), face: false };
+    const v = phantom([1, 0, 0, 0, 1, 0], h);
+    const mask = ctIntracranial(v);
+    const axes = headAxes(v, mask.work, mask.brain);
+    expect(axes.fromData).toBe(false);
+    expect(axes.anterior).toEqual([0, -1, 0]);
   });
 
   it('a field of view cropped just in front of and below the skull: no face in view', () => {
