@@ -90,12 +90,11 @@ export type ProcessResult =
 
 /**
  * The end of one series call (issue 4): the verdict on the series (defaced, no face in view, not
- * a head, not a volume, withheld, off), and the results of the inputs that could not be read.
- * Every other input's result went to the call's `onResult` as it was made.
+ * a head, not a volume, withheld, off). Every input's result, one that could not be read
+ * included, went to the call's `onResult` as it was made.
  */
 export interface SeriesResult {
   verdict: SeriesVerdict;
-  failed: ProcessResult[];
 }
 
 /** One written output to re-read for the leak check. */
@@ -182,8 +181,9 @@ export interface EngineApi {
   process(input: InputRef): Promise<ProcessResult>;
   /**
    * De-identifies the files of one head-candidate series together, defacing them when they are a
-   * head (`streamSeries` with the 'run' plan). The worker reads every file itself and holds this
-   * one volume while it works; call it for one series per worker at a time. Each result is handed
+   * head (`streamSeries` with the 'run' plan). The worker reads each file itself, as often as the
+   * series call needs it, and holds one file and the series' judging copy while it works; call it
+   * for one series per worker at a time. Each result is handed
    * to `onResult` (a `Comlink.proxy`, its `bytes` transferred) as soon as it is made, and awaited:
    * a slow sink slows the series rather than filling the worker.
    */

@@ -119,43 +119,29 @@ const resultOf = (ref: InputRef, outcome: Outcome): { result: ProcessResult; tra
 };
 
 /**
- * Reads the files of a series, one after another, for the series call; files that cannot be read
- * get their withheld result here, the others go on with their place in `refs`.
+ * A series' files as the series call reads them: each read from its `File` whenever a pass needs
+ * it (`seriesFiles.ts`), so the worker never holds the series' bytes at once. A file that cannot
+ * be read is withheld by the series call, saying why.
  */
-const readSeries = async (
-  refs: readonly InputRef[],
-): Promise<{ inputs: SeriesInput[]; at: number[]; failed: Map<number, ProcessResult> }> => {
-  const inputs: SeriesInput[] = [];
-  const at: number[] = [];
-  const failed = new Map<number, ProcessResult>();
-  for (const [i, ref] of refs.entries()) {
-    try {
-      inputs.push({ name: ref.path, bytes: await readFull(ref) });
-      at.push(i);
-    } catch (e) {
-      failed.set(i, unreadable(ref, e));
-    }
-  }
-  return { inputs, at, failed };
-};
+const seriesInputs = (refs: readonly InputRef[]): SeriesInput[] =>
+  refs.map((ref) => ({ name: ref.path, load: () => readFull(ref) }));
 
 /**
  * The series call (issue 4): one head-candidate series, defaced when it is a head. Each output is
  * transferred to the page through `onResult` as soon as it is made, and awaited (the page writes it
- * first), so the worker holds the series' inputs and voxels but never all its outputs. Returns the
- * verdict, and the results of files that could not be read.
+ * first), so the worker holds one input and the series' judging copy, never all its inputs or
+ * outputs. Returns the verdict; every file's result, readable or not, went through `onResult`.
  */
 const processSeries = async (
   refs: InputRef[],
   onResult: (result: ProcessResult) => Promise<void>,
 ): Promise<SeriesResult> => {
-  const { inputs, at, failed } = await readSeries(refs);
   const plan = needPlan('run');
-  const verdict = await streamSeries(inputs, plan, faceCheckOf(plan), async (k, outcome) => {
-    const { result, transfer } = resultOf(refs[at[k]!]!, outcome);
+  const verdict = await streamSeries(seriesInputs(refs), plan, faceCheckOf(plan), async (k, outcome) => {
+    const { result, transfer } = resultOf(refs[k]!, outcome);
     await onResult(transfer ? Comlink.transfer(result, [transfer]) : result);
   });
-  return { verdict, failed: [...failed.values()] };
+  return { verdict };
 };
 
 type Loaded = { ok: false; error: string } | { ok: true; original: DicomFile; output?: DicomFile; withheld?: string };
@@ -190,12 +176,10 @@ const previewOf = (refs: readonly InputRef[]) => {
   const key = seriesKey(refs);
   if (previewSeries?.key === key) return previewSeries.done;
   const done = (async () => {
-    const { inputs, at, failed } = await readSeries(refs);
-    const { verdict, outcomes } = await defaceSeries(inputs, needPlan('preview'));
+    const { verdict, outcomes } = await defaceSeries(seriesInputs(refs), needPlan('preview'));
     const after = new Map<number, After>();
-    for (const [i, r] of failed) after.set(refs[i]!.id, { withheld: r.status === 'withheld' ? r.reason : 'not read' });
     outcomes.forEach((o, k) => {
-      after.set(refs[at[k]!]!.id, afterOf(o));
+      after.set(refs[k]!.id, afterOf(o));
     });
     return { verdict, after };
   })();

@@ -29,16 +29,16 @@ const api: View3dApi = {
     // Drop the previous series first: one volume (before and after) in this worker at a time.
     current = Promise.resolve(undefined);
     const done = (async (): Promise<SkinSummary & { series?: SkinSeries }> => {
-      const inputs = [];
-      for (const ref of refs) {
-        try {
-          inputs.push({ name: ref.path, bytes: await readFull(ref) });
-        } catch (e) {
-          return { ok: false, reason: `${ref.path}: could not be read (${message(e)})` };
-        }
-        if (mine !== opened) return { ok: false, reason: 'another series was opened' };
-      }
+      // Each file is read when the series call needs it, one at a time; a later `open` stops the reading.
+      const inputs = refs.map((ref) => ({
+        name: ref.path,
+        load: () => {
+          if (mine !== opened) throw new Error('another series was opened');
+          return readFull(ref);
+        },
+      }));
       const r = await openSkinSeries(inputs);
+      if (mine !== opened) return { ok: false, reason: 'another series was opened' };
       return r.ok ? { ...r.value.summary, series: r.value } : r;
     })();
     current = done.then((r) => (mine === opened && r.ok ? r.series : undefined));

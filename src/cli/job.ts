@@ -68,11 +68,12 @@ const stage = (outcome: Outcome, stagePath: string, name: string): FileResult =>
 };
 
 /**
- * The files of one head-candidate series, inside a worker: read them all, run the engine's series
- * call (`streamSeries`: the same call as the app's), and write each output to the job's staging
- * path with the file's index appended as soon as it is made, so a series holds its inputs and its
- * voxels but never all its outputs. One series job runs at a time per worker, so one volume is in
- * memory per worker. Never throws.
+ * The files of one head-candidate series, inside a worker: see what each file is (a non-DICOM file
+ * or a DICOMDIR is skipped, as `runJob` does), run the engine's series call on the DICOM ones
+ * (`streamSeries`: the same call as the app's), which reads each file from disk as often as it
+ * needs it, one at a time, and write each output to the job's staging path with the file's index
+ * appended as soon as it is made. So a series holds one file and its judging copy, never all its
+ * inputs or outputs; one series job runs at a time per worker. Never throws.
  */
 export const runSeriesJob = async (
   files: readonly { name: string; path: string }[],
@@ -81,18 +82,30 @@ export const runSeriesJob = async (
   spent?: Spent,
 ): Promise<JobResult> => {
   const t0 = performance.now();
+  let reading = 0;
   const results: (FileResult | undefined)[] = files.map(() => undefined);
   const inputs: SeriesInput[] = [];
   const at: number[] = [];
   for (const [i, f] of files.entries()) {
-    const input = readInput(f.path, f.name);
-    if (input.kind === 'done') results[i] = input.result;
+    const kind = sniffInput(f.path, f.name);
+    if (kind) results[i] = kind;
     else {
-      inputs.push({ name: f.name, bytes: input.bytes });
+      inputs.push({
+        name: f.name,
+        load: () => {
+          const r = performance.now();
+          try {
+            return readWhole(f.path);
+          } catch (e) {
+            throw new Error(describeError(e));
+          } finally {
+            reading += performance.now() - r;
+          }
+        },
+      });
       at.push(i);
     }
   }
-  const t1 = performance.now();
   let writing = 0;
   // The detector loads (once per worker) only when a head is actually defaced.
   const check = plan.faceCheck === false ? {} : { detector: () => nodeFaceDetector() };
@@ -103,9 +116,9 @@ export const runSeriesJob = async (
     writing += performance.now() - w;
   });
   if (spent) {
-    spent.read = t1 - t0;
+    spent.read = reading;
     spent.write = writing;
-    spent.engine = performance.now() - t1 - writing;
+    spent.engine = performance.now() - t0 - reading - writing;
   }
   return { status: 'series', verdict, results: results.map((r) => r!) };
 };
@@ -161,9 +174,8 @@ const readInput = (
     fd = openSync(path, 'r');
     const size = fstatSync(fd).size;
     const got = readFully(fd, head.subarray(0, Math.min(size, SNIFF_BYTES)), 0);
-    const kind = classifyFile(head.subarray(0, got), name);
-    if (kind.kind === 'other') return { kind: 'done', result: { status: 'skipped', what: kind.what } };
-    if (kind.kind === 'dicomdir') return { kind: 'done', result: { status: 'skipped', what: DICOMDIR_SKIPPED } };
+    const kind = notDicom(got, name);
+    if (kind) return { kind: 'done', result: kind };
     const bytes = uninitialized(size);
     bytes.set(head.subarray(0, got));
     const total = got + (got < size ? readFully(fd, bytes.subarray(got), got) : 0);
@@ -173,6 +185,48 @@ const readInput = (
     return { kind: 'done', result: { status: 'withheld', reason: `${name}: cannot be read (${describeError(e)})` } };
   } finally {
     if (fd !== undefined) closeQuietly(fd);
+  }
+};
+
+/** The result of a file that is not DICOM to de-identify, from its first `got` bytes in `head`; undefined for DICOM. */
+const notDicom = (got: number, name: string): FileResult | undefined => {
+  const kind = classifyFile(head.subarray(0, got), name);
+  if (kind.kind === 'other') return { status: 'skipped', what: kind.what };
+  if (kind.kind === 'dicomdir') return { status: 'skipped', what: DICOMDIR_SKIPPED };
+  return undefined;
+};
+
+/**
+ * What a file of a series is, from its first bytes (as `readInput` sees it): undefined for DICOM,
+ * which the series call reads whole when it needs it (`readWhole`), else its result already
+ * (skipped: not DICOM, or a DICOMDIR; withheld: it cannot be read).
+ */
+const sniffInput = (path: string, name: string): FileResult | undefined => {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    return notDicom(readFully(fd, head.subarray(0, Math.min(size, SNIFF_BYTES)), 0), name);
+  } catch (e) {
+    return { status: 'withheld', reason: `${name}: cannot be read (${describeError(e)})` };
+  } finally {
+    if (fd !== undefined) closeQuietly(fd);
+  }
+};
+
+/**
+ * A whole file in one buffer of its size; throws when it cannot be read. Only what was read goes
+ * on: a file that shrank meanwhile leaves unread (uninitialized) bytes.
+ */
+const readWhole = (path: string): Uint8Array => {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const bytes = uninitialized(size);
+    const got = readFully(fd, bytes, 0);
+    return got === size ? bytes : bytes.subarray(0, got);
+  } finally {
+    closeQuietly(fd);
   }
 };
 

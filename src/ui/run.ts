@@ -274,7 +274,6 @@ export const run = async (r: RunInput): Promise<RunResult> => {
       return;
     }
     if (signal.aborted) return;
-    for (const result of reply.failed) await onResult(result);
     // Every file is accounted for, even one the worker gave no result for.
     for (const e of entries) if (!handled.has(e.id)) await handle(e, stopped(e, new Error('no result')));
     const v = reply.verdict;

@@ -6,7 +6,7 @@ import type { Plan } from '../../src/deid/anonymize.ts';
 import { RESEARCH } from '../../src/deid/options.ts';
 import { readDicom } from '../../src/dicom/read.ts';
 import { decodeFrame } from '../../src/pixels/codecs/index.ts';
-import { defaceSeries } from '../../src/pixels/deface/defaceSeries.ts';
+import { defaceSeries, inMemory } from '../../src/pixels/deface/defaceSeries.ts';
 import { dciodvfyNewErrors } from '../validators.ts';
 import { buildCase, caseSpec } from './cases.ts';
 import { sourceAbsent } from './sources.ts';
@@ -33,7 +33,7 @@ describe('derived cases through the series call', () => {
       async () => {
         const c = await buildCase(spec);
         const inputs = c.files.map((bytes, i) => ({ name: `${name}-${i}`, bytes: bytes.slice() }));
-        const { verdict, outcomes } = await defaceSeries(inputs, plan);
+        const { verdict, outcomes } = await defaceSeries(inMemory(inputs), plan);
         expect(verdict.kind).toBe(c.expect);
         expect(outcomes.map((o) => (o.status === 'withheld' ? o.reason : o.status))).toEqual(
           c.files.map(() => 'anonymized'),

@@ -14,7 +14,25 @@ export interface Voxels {
   modality: 'CT' | 'MR';
   /** How stored values map to `data`, and back: the fill is written in stored values. */
   rescale: Rescale;
+  /**
+   * Set when these voxels are a reduced copy of the series (block means, `reduce.ts`): the series'
+   * own lattice, and how many of its voxels make one of these along each axis. Judging reads
+   * these voxels; the cut's planes are fitted to the brain and rechecked on the series' own
+   * lattice (`fanCut.ts`, `deface.ts`), and written into its own frames.
+   */
+  fine?: FineLattice;
 }
+
+/** Where a volume's voxels lie, without their values: all that the cut's geometry needs (`fanCut.ts`). */
+export type Lattice = Pick<Voxels, 'volume' | 'dims'>;
+
+/** A series' own lattice seen from a reduced copy: `factors` of its voxels per reduced voxel (column, row, slice). */
+export interface FineLattice extends Lattice {
+  factors: readonly [number, number, number];
+}
+
+/** The series' own lattice of voxels: their `fine` one when reduced, else their own (one voxel per voxel). */
+export const fineOf = (v: Voxels): FineLattice => v.fine ?? { volume: v.volume, dims: v.dims, factors: [1, 1, 1] };
 
 /** The Modality LUT of a linear rescale (PS3.3 C.11.1.1.2) and the stored range, for writing back. */
 export interface Rescale {

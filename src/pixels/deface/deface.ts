@@ -1,12 +1,13 @@
 import type { Samples } from '../codecs/DecodedFrame.ts';
 import { type BrainMask, ctIntracranial, mrBrain } from './brainMask.ts';
 import { earCut } from './ears.ts';
-import { type FanCut, fanCut, forEachRemovedRun, supports } from './fanCut.ts';
+import { cellFactors, type FanCut, fanCut, forEachRemovedRun, supports } from './fanCut.ts';
 import { applyCut, fillValue } from './fill.ts';
 import { voxelMl } from './grid.ts';
 import { type HeadAxes, headAxes } from './headAxes.ts';
 import { countOf, squaredDistance } from './morphology.ts';
-import type { Voxels } from './Voxels.ts';
+import { reductionNote } from './reduce.ts';
+import { fineOf, type Voxels } from './Voxels.ts';
 
 /** A number for sentences (the geometry's formatNumber drops the zeros of "2690"). */
 const formatNumber = (x: number, decimals = 0): string => {
@@ -40,7 +41,10 @@ export interface DefaceOptions {
 export type DefaceVerdict =
   | {
       kind: 'defaced';
-      /** Volume of the removed region that was tissue ("not air"), mL: the face and, when removed, the ears. */
+      /**
+       * Volume of the removed region that was tissue ("not air"), mL: the face and, when removed, the
+       * ears. Measured on the voxels judged: an estimate when they are a reduced copy (`reduce.ts`).
+       */
       removedMl: number;
       /** Of `removedMl`, the tissue removed at the ears (0 when they are left in place). */
       earsMl: number;
@@ -143,6 +147,7 @@ export const planDeface = (v: Voxels, options: DefaceOptions = {}): DefacePlan =
     notes.push(
       `the brain's long axis is ${formatNumber(axes.tiltDegrees, 0)}° from the scanner's anterior; the cut follows it`,
     );
+  if (v.fine) notes.push(reductionNote(v.fine, v));
   const removedMl = removed.tissue * voxel;
   const earsMl = removedMl - faceMl;
   const where = cut.ears
@@ -176,7 +181,11 @@ export const deface = (v: Voxels, frames: Samples[], options: DefaceOptions = {}
   return verdict;
 };
 
-/** Voxels in the removed region, and those of them that are tissue. */
+/**
+ * Voxels in the removed region, and those of them that are tissue, on `v`'s own lattice: a reduced
+ * copy's blocks by their centres and means, so its millilitres are estimates (within a block's
+ * width along the cut's surface), where the series' own voxels would be counted one by one.
+ */
 const measure = (v: Voxels, cut: FanCut, tissueAbove: number): { region: number; tissue: number } => {
   const [nx, ny] = v.dims;
   const d = v.data;
@@ -195,8 +204,10 @@ const measure = (v: Voxels, cut: FanCut, tissueAbove: number): { region: number;
  * map of the mask (`d2`: squared mm to the nearest brain cell, on the working grid) rather than from the planes: a removed voxel lies in a cell whose distance to
  * the nearest brain cell is at least the margin less one cell diagonal (a voxel and the brain
  * voxel nearest it are each within half a diagonal of their cells' centres). The cut's whole
- * region is checked, the ears' included. Returns how many voxels fail and within what distance,
- * or undefined when none does.
+ * region is checked, the ears' included, on the series' own lattice (`fineOf`: every voxel the
+ * fill may be written into, even when `v` is a reduced copy), each removed voxel counted whether
+ * or not its value would change. Returns how many voxels fail and within what distance, or
+ * undefined when none does.
  */
 const marginRecheck = (
   v: Voxels,
@@ -207,10 +218,10 @@ const marginRecheck = (
   const w = mask.work;
   const diagonal = Math.hypot(...w.spacing);
   const least = Math.max(0, cut.marginMm - diagonal) ** 2;
-  const [fx, fy, fz] = w.factors;
+  const [fx, fy, fz] = cellFactors(v, w);
   const [wx, wy] = w.dims;
   let bad = 0;
-  forEachRemovedRun(v, cut, (k, j, from, to) => {
+  forEachRemovedRun(fineOf(v), cut, (k, j, from, to) => {
     const base = (Math.floor(k / fz) * wy + Math.floor(j / fy)) * wx;
     for (let c = from; c <= to; c++) if (d2[base + Math.floor(c / fx)]! < least) bad++;
   });

@@ -16,7 +16,7 @@ import type { FaceDetector } from '../faceCheck/detector.ts';
 import { nodeFaceDetector } from '../faceCheck/node.ts';
 import { imagePixelOf, nativeFrame } from '../frames.ts';
 import { planDeface } from './deface.ts';
-import { defaceSeries, type SeriesInput } from './defaceSeries.ts';
+import { defaceSeries, inMemory } from './defaceSeries.ts';
 import { decodeVoxels } from './readVoxels.ts';
 import { copyFrames, expectBrainUntouched } from './testCheck.ts';
 import { faceProfile } from './testFace.ts';
@@ -35,8 +35,14 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 type Folder = 'ct-unc-cthead' | 'mr-decubitus-hfs';
 
+/** A series' file in memory: its name and bytes. */
+interface Part10 {
+  name: string;
+  bytes: Uint8Array;
+}
+
 /** The head's files, compressed by `tool` into a folder of the temp dir (or as they are). */
-const inputsOf = (folder: Folder, tool?: { name: string; cmd: string; args: string[] }): SeriesInput[] => {
+const inputsOf = (folder: Folder, tool?: { name: string; cmd: string; args: string[] }): Part10[] => {
   const src = join(HEADS, folder);
   const names = readdirSync(src)
     .filter((f) => f.endsWith('.dcm'))
@@ -78,7 +84,7 @@ const outputFrames = (outputs: DicomFile[], reference: Awaited<ReturnType<typeof
 };
 
 /** Writes a few inputs and their outputs to the temp dir and asks the judges about them. */
-const judge = (label: string, inputs: SeriesInput[], outcomes: Outcome[]): void => {
+const judge = (label: string, inputs: Part10[], outcomes: Outcome[]): void => {
   const dir = join(tmp, `judged-${label}`);
   mkdirSync(dir, { recursive: true });
   const picks = [0, Math.floor(inputs.length / 2), inputs.length - 1];
@@ -119,7 +125,7 @@ describe.skipIf(!headsPresent)(
         const reference = await decodeVoxels(readAll(inputs));
         if (!reference.ok) throw new Error(reference.error.message);
         const before = copyFrames(reference.value.frames);
-        const result = await defaceSeries(inputs, plan);
+        const result = await defaceSeries(inMemory(inputs), plan);
         expect(result.verdict.kind).toBe('defaced');
         expect(result.outcomes.map((o) => o.status)).toEqual(inputs.map(() => 'anonymized'));
         const outputs = readAll(result.outcomes.map((o) => ({ bytes: anonymizedBytes(o) })));
@@ -144,7 +150,7 @@ describe.skipIf(!headsPresent)(
 
     it('a lossy source (JPEG-LS near-lossless) keeps Lossy Image Compression 01, its ratio and method', async () => {
       const inputs = inputsOf('mr-decubitus-hfs', { name: 'jpeg-ls-near', cmd: 'dcmcjpls', args: ['+en'] });
-      const result = await defaceSeries(inputs, plan);
+      const result = await defaceSeries(inMemory(inputs), plan);
       expect(result.verdict.kind).toBe('defaced');
       const out = readAll([{ bytes: anonymizedBytes(result.outcomes[3]!) }])[0]!;
       expect(getString(out.dataset, 0x00282110)).toBe('01');
@@ -155,7 +161,7 @@ describe.skipIf(!headsPresent)(
 
     it('plan.deface false: anonymized as usual, Pixel Data byte-identical', async () => {
       const inputs = inputsOf('mr-decubitus-hfs');
-      const result = await defaceSeries(inputs, { ...plan, deface: false });
+      const result = await defaceSeries(inMemory(inputs), { ...plan, deface: false });
       expect(result.verdict.kind).toBe('off');
       const i = 10;
       const input = readAll([inputs[i]!])[0]!;
@@ -171,7 +177,7 @@ describe.skipIf(!headsPresent)(
  * (a pelvis) 100 mm high around 1.2 L of soft tissue, which the intracranial finder takes for a
  * brain. `hint` keeps the header's "HEAD"; otherwise it says abdomen.
  */
-const torso = (hint: boolean): SeriesInput[] => {
+const torso = (hint: boolean): Part10[] => {
   const src = join(HEADS, 'ct-unc-cthead');
   const names = readdirSync(src)
     .filter((f) => f.endsWith('.dcm'))
@@ -211,7 +217,9 @@ describe.skipIf(!headsPresent)(
     : `the face check through defaceSeries: ${HEADS} is absent, skipped`,
   () => {
     it('the real MR: a face is detected before, none after; the verdict carries the sentence', async () => {
-      const result = await defaceSeries(inputsOf('mr-decubitus-hfs'), plan, { detector: () => nodeFaceDetector() });
+      const result = await defaceSeries(inMemory(inputsOf('mr-decubitus-hfs')), plan, {
+        detector: () => nodeFaceDetector(),
+      });
       expect(result.verdict.kind).toBe('defaced');
       if (result.verdict.kind !== 'defaced') return;
       const check = result.verdict.faceCheck!;
@@ -228,7 +236,7 @@ describe.skipIf(!headsPresent)(
         detect: async () => [{ score: 0.99, box: { x: 0, y: 0, width: 10, height: 10 } }],
       };
       const inputs = inputsOf('mr-decubitus-hfs');
-      const result = await defaceSeries(inputs, plan, { detector: async () => alwaysFace });
+      const result = await defaceSeries(inMemory(inputs), plan, { detector: async () => alwaysFace });
       expect(result.verdict.kind).toBe('withheld');
       expect(result.verdict.message).toMatch(/a face may still be recognisable after defacing; the series is withheld/);
       expect(result.outcomes.every((o) => o.status === 'withheld')).toBe(true);
@@ -242,7 +250,7 @@ describe.skipIf(!headsPresent)(
     it('an abdomen (bony ring around soft tissue) is not cut: anonymized as usual, Pixel Data byte-identical', async () => {
       const inputs = torso(false);
       const before = readAll(inputs).map((f) => f.dataset.get(0x7fe00010)!.value!.slice());
-      const result = await defaceSeries(inputs, plan);
+      const result = await defaceSeries(inMemory(inputs), plan);
       expect(result.verdict.kind).toBe('not-head');
       expect(result.verdict.message).toMatch(/not a head volume: the body is \d+ mm wide/);
       const outputs = readAll(result.outcomes.map((o) => ({ bytes: anonymizedBytes(o) })));
@@ -253,7 +261,7 @@ describe.skipIf(!headsPresent)(
     }, 60_000);
 
     it('the same with "HEAD" in its header: every file withheld, saying why', async () => {
-      const result = await defaceSeries(torso(true), plan);
+      const result = await defaceSeries(inMemory(torso(true)), plan);
       expect(result.verdict.kind).toBe('withheld');
       expect(result.verdict.message).toMatch(/header says this is a head \(Body Part Examined HEAD\)/);
       expect(result.outcomes.every((o) => o.status === 'withheld')).toBe(true);
@@ -261,7 +269,7 @@ describe.skipIf(!headsPresent)(
 
     it('a head-hinted series that is not one volume (10 slices) is withheld', async () => {
       const inputs = inputsOf('ct-unc-cthead').slice(40, 50);
-      const result = await defaceSeries(inputs, plan);
+      const result = await defaceSeries(inMemory(inputs), plan);
       expect(result.verdict.kind).toBe('withheld');
       expect(result.verdict.message).toMatch(/not one volume/);
       result.outcomes.forEach((o, i) => {

@@ -1,24 +1,20 @@
 import { anonymize, type Plan } from '../../deid/anonymize.ts';
 import type { Outcome } from '../../deid/Outcome.ts';
-import { type DicomFile, readDicom } from '../../dicom/read.ts';
 import { seriesFactsOf } from '../../study/headVolume.ts';
-import { type InstanceInfo, instanceInfo } from '../../study/InstanceInfo.ts';
+import type { InstanceInfo } from '../../study/InstanceInfo.ts';
 import type { Samples } from '../codecs/DecodedFrame.ts';
+import { decodeFrame } from '../codecs/index.ts';
 import type { FaceDetector } from '../faceCheck/detector.ts';
 import { type FaceCheckResult, faceCheck } from '../faceCheck/faceCheck.ts';
-import type { Volume } from '../geometry/Volume.ts';
 import type { BrainMask } from './brainMask.ts';
 import { type DefaceOptions, type DefaceVerdict, planDeface } from './deface.ts';
 import { notAHead } from './defaceSeriesGate.ts';
-import { applyCut } from './fill.ts';
-import { decodeSlices, seriesVolume, voxelsFromFrames } from './readVoxels.ts';
-import { type Voxels, voxelsOf } from './Voxels.ts';
+import { defacedCopy, sliceCutter } from './fill.ts';
+import { type SeriesVoxels, type SeriesVoxelsError, seriesVoxels, slicesByInstance } from './reduceSeries.ts';
+import { loadInput, readAgain, type SeriesInput, type SeriesSurvey, surveySeries } from './seriesFiles.ts';
+import type { Voxels } from './Voxels.ts';
 
-/** One input file of a series: its name (for messages) and its whole bytes. */
-export interface SeriesInput {
-  name: string;
-  bytes: Uint8Array;
-}
+export { inMemory, type SeriesInput } from './seriesFiles.ts';
 
 /** The verdict on one series, for the report and the app. */
 export type SeriesVerdict =
@@ -72,30 +68,30 @@ export interface SeriesResult {
 export type EmitOutcome = (index: number, outcome: Outcome) => void | Promise<void>;
 
 /**
- * De-identifies the files of one CT or MR series, defacing it when it is a head (issue 4): reads
- * every file, decodes every frame (native and every compressed syntax, classic and enhanced
- * multi-frame), assembles the volume, checks that the content is a head, plans the cut, then
- * - defaced: the cut is written into the decoded frames and each file goes through `anonymize`
- *   with them (native Explicit VR Little Endian, 113102, Recognizable Visual Features NO);
+ * De-identifies the files of one CT or MR series, defacing it when it is a head (issue 4): surveys
+ * every file's header, assembles the volume, decodes every frame (native and every compressed
+ * syntax, classic and enhanced multi-frame) into the copy judging reads (`reduce.ts`), checks
+ * that the content is a head, plans the cut, then
+ * - defaced: each file is read again, the cut written into its decoded frames at full resolution,
+ *   and it goes through `anonymize` with them (native Explicit VR Little Endian, 113102,
+ *   Recognizable Visual Features NO);
  * - no face in view, not a head, not a volume: each file anonymized as usual, pixels untouched;
  * - a head whose checks failed, or a series whose header says "head" but whose content cannot be
  *   read or does not look like one: every file withheld with the reason. Never defaced halfway.
  *
- * Streams: each outcome goes to `emit` as soon as it is made, and the series lets go of that
- * input's bytes (`inputs[i]` becomes undefined: the array is consumed), so a series costs its
- * inputs plus its voxels, never its inputs plus all its outputs. One volume is held at a time;
- * native frames are views of the inputs' bytes (which the cut writes into). Never throws.
+ * Streams: the inputs are read one at a time on each pass (`seriesFiles.ts`: survey, gather,
+ * write) and each outcome goes to `emit` as soon as it is made, so a series costs one input's
+ * bytes plus its judging copy, whatever its size, never all its inputs or outputs. A file that
+ * cannot be read again, or changed since it was surveyed, is withheld. Never throws.
  */
 export const streamSeries = async (
-  inputs: (SeriesInput | undefined)[],
+  inputs: readonly SeriesInput[],
   plan: Plan,
   options: SeriesOptions,
   emit: EmitOutcome,
 ): Promise<SeriesVerdict> => {
-  const names = inputs.map((i) => i?.name ?? '');
   let emitted = 0;
   const out: EmitOutcome = async (i, o) => {
-    inputs[i] = undefined;
     emitted = Math.max(emitted, i + 1);
     await emit(i, o);
   };
@@ -107,8 +103,8 @@ export const streamSeries = async (
       kind: 'withheld',
       message: `internal error while defacing (${e instanceof Error ? e.message : String(e)})`,
     };
-    for (let i = emitted; i < names.length; i++)
-      await out(i, { status: 'withheld', reason: `${names[i]}: ${verdict.message}` });
+    for (let i = emitted; i < inputs.length; i++)
+      await out(i, { status: 'withheld', reason: `${inputs[i]!.name}: ${verdict.message}` });
     return verdict;
   }
 };
@@ -120,113 +116,147 @@ export const defaceSeries = async (
   options: SeriesOptions = {},
 ): Promise<SeriesResult> => {
   const outcomes: Outcome[] = [];
-  const verdict = await streamSeries([...inputs], plan, options, (i, o) => {
+  const verdict = await streamSeries(inputs, plan, options, (i, o) => {
     outcomes[i] = o;
   });
   return { verdict, outcomes };
 };
 
-/** The series' inputs as `run` holds them: each let go once its outcome is emitted. */
-type Held = (SeriesInput | undefined)[];
-
-/** The bytes of an input not yet emitted. */
-const bytesOf = (inputs: Held, i: number): SeriesInput => {
-  const input = inputs[i];
-  if (!input) throw new Error(`input ${i} was used after its outcome`);
-  return input;
+/** An input anonymized without pixel edits (or withheld when it cannot be read). */
+const usual = async (input: SeriesInput, plan: Plan): Promise<Outcome> => {
+  const bytes = await loadInput(input);
+  return bytes.ok ? anonymize(bytes.value, plan, input.name) : { status: 'withheld', reason: bytes.error.message };
 };
 
-const asUsual = async (inputs: Held, plan: Plan, verdict: SeriesVerdict, emit: EmitOutcome): Promise<SeriesVerdict> => {
-  for (let i = 0; i < inputs.length; i++) {
-    const input = bytesOf(inputs, i);
-    await emit(i, anonymize(input.bytes, plan, input.name));
-  }
+const asUsual = async (
+  inputs: readonly SeriesInput[],
+  plan: Plan,
+  verdict: SeriesVerdict,
+  emit: EmitOutcome,
+): Promise<SeriesVerdict> => {
+  for (const [i, input] of inputs.entries()) await emit(i, await usual(input, plan));
   return verdict;
 };
 
 const withholdAll = async (
-  inputs: Held,
+  inputs: readonly SeriesInput[],
   originals: readonly (InstanceInfo | undefined)[],
   verdict: Extract<SeriesVerdict, { kind: 'withheld' }>,
   emit: EmitOutcome,
 ): Promise<SeriesVerdict> => {
-  for (let i = 0; i < inputs.length; i++) {
+  for (const [i, input] of inputs.entries()) {
     const original = originals[i];
     await emit(i, {
       status: 'withheld',
-      reason: `${bytesOf(inputs, i).name}: ${verdict.message}`,
+      reason: `${input.name}: ${verdict.message}`,
       ...(original ? { original } : {}),
     });
   }
   return verdict;
 };
 
-const run = async (inputs: Held, plan: Plan, options: SeriesOptions, emit: EmitOutcome): Promise<SeriesVerdict> => {
+const run = async (
+  inputs: readonly SeriesInput[],
+  plan: Plan,
+  options: SeriesOptions,
+  emit: EmitOutcome,
+): Promise<SeriesVerdict> => {
   if (plan.deface === false) return asUsual(inputs, plan, { kind: 'off', message: 'defacing is off' }, emit);
-  const prepared = await prepare(inputs, options);
+  const survey = await surveySeries(inputs);
+  const prepared = await prepare(inputs, survey, options);
   if (prepared.kind === 'as-usual') return asUsual(inputs, plan, prepared.verdict, emit);
-  if (prepared.kind === 'withhold') return withholdAll(inputs, prepared.originals, prepared.verdict, emit);
-  const { perInput } = prepared;
-  for (let i = 0; i < inputs.length; i++) {
-    const input = bytesOf(inputs, i);
-    const frames = perInput[i];
-    perInput[i] = undefined; // a native file's frames are views of its bytes: both go together
-    // Unreadable inputs have no frames: `anonymize` withholds or skips them, and says why.
+  if (prepared.kind === 'withhold')
+    return withholdAll(
+      inputs,
+      survey.files.map((f) => f?.info),
+      prepared.verdict,
+      emit,
+    );
+  await writeCut(inputs, survey, prepared, plan, emit);
+  return prepared.verdict;
+};
+
+/**
+ * The last pass of a defaced series: each input read again, its frames decoded, the cut written
+ * into them (`sliceCutter`: the series' own slices, at full resolution) and the file anonymized
+ * with them. Unreadable inputs have no frames: `anonymize` withholds or skips them, and says why.
+ * Every readable file gets its frames: a readable file never goes out with its pixels unedited.
+ */
+const writeCut = async (
+  inputs: readonly SeriesInput[],
+  survey: SeriesSurvey,
+  cut: Extract<Prepared, { kind: 'cut' }>,
+  plan: Plan,
+  emit: EmitOutcome,
+): Promise<void> => {
+  for (const [i, input] of inputs.entries()) {
+    const surveyed = survey.files[i];
+    if (!surveyed) {
+      await emit(i, await usual(input, plan));
+      continue;
+    }
+    const withheld = (why: string): Outcome => ({
+      status: 'withheld',
+      reason: `${why}; the file is withheld rather than written without its cut`,
+      original: surveyed.info,
+    });
+    const again = await readAgain(input, surveyed);
+    if (!again.ok) {
+      await emit(i, withheld(again.error.message));
+      continue;
+    }
+    const frames: Samples[] = [];
+    let failed: string | undefined;
+    for (const [frame, k] of cut.slices[surveyed.instance]!) {
+      const r = await decodeFrame(again.value.file, frame);
+      if (!r.ok) {
+        failed = `${input.name}: its frame ${frame + 1} could not be decoded again (${r.error.message})`;
+        break;
+      }
+      cut.cutSlice(k, r.value.pixels);
+      frames[frame] = r.value.pixels; // a native frame is a view of the bytes: the cut is in them
+    }
     await emit(
       i,
-      frames
-        ? anonymize(input.bytes, plan, input.name, { frames, method: '113102' })
-        : anonymize(input.bytes, plan, input.name),
+      failed ? withheld(failed) : anonymize(again.value.bytes, plan, input.name, { frames, method: '113102' }),
     );
   }
-  return prepared.verdict;
 };
 
 /** What a series becomes before any file is written. */
 type Prepared =
   | { kind: 'as-usual'; verdict: SeriesVerdict }
+  | { kind: 'withhold'; verdict: Extract<SeriesVerdict, { kind: 'withheld' }> }
+  /**
+   * The face is cut: how to write the cut into a slice of the series (`sliceCutter`), and the
+   * slices of each readable input (`slicesByInstance`). Nothing of the voxels or masks is kept.
+   */
   | {
-      kind: 'withhold';
-      verdict: Extract<SeriesVerdict, { kind: 'withheld' }>;
-      /** The header of each input that could be read, for the report's series section. */
-      originals: (InstanceInfo | undefined)[];
-    }
-  /** The face is cut: each input's frames with the cut written in (undefined for unreadable inputs). */
-  | { kind: 'cut'; verdict: SeriesVerdict; perInput: (Samples[] | undefined)[] };
+      kind: 'cut';
+      verdict: SeriesVerdict;
+      cutSlice: (k: number, frame: Samples) => number;
+      slices: [number, number][][];
+    };
 
 /**
- * Reads, judges, cuts and face-checks a series. Its own function so that the parsed files, the
- * voxels and the masks are garbage once it returns: writing the files then costs only their bytes.
+ * Gathers, judges and face-checks a surveyed series. Its own function so that the judging copy,
+ * the masks and the face check's "after" are garbage once it returns: writing the files then costs
+ * only one input at a time.
  */
-const prepare = async (inputs: Held, options: SeriesOptions): Promise<Prepared> => {
-  // Read every input; those that cannot be read are left to `anonymize`, which says why.
-  const read: (DicomFile | undefined)[] = inputs.map((_, i) => {
-    const r = readDicom(bytesOf(inputs, i).bytes);
-    return r.ok ? r.value : undefined;
-  });
-  const withhold = (verdict: Extract<SeriesVerdict, { kind: 'withheld' }>): Prepared => ({
-    kind: 'withhold',
-    verdict,
-    originals: read.map((f) => (f ? instanceInfo(f.dataset, f.meta, f.transferSyntax.littleEndian) : undefined)),
-  });
-  const files: DicomFile[] = [];
-  const inputOf: number[] = [];
-  for (const [i, f] of read.entries())
-    if (f) {
-      files.push(f);
-      inputOf.push(i);
-    }
-  const first = files[0];
-  if (!first)
+const prepare = async (
+  inputs: readonly SeriesInput[],
+  survey: SeriesSurvey,
+  options: SeriesOptions,
+): Promise<Prepared> => {
+  const first = survey.readable[0];
+  if (first === undefined)
     return { kind: 'as-usual', verdict: { kind: 'not-volume', message: 'no file of the series could be read' } };
-  const hint = seriesFactsOf(instanceInfo(first.dataset, first.meta, first.transferSyntax.littleEndian)).headHint;
-  const analysed = await analyse(files, hint, options);
-  if (analysed.verdict.kind === 'withheld') return withhold(analysed.verdict);
+  const hint = seriesFactsOf(survey.files[first]!.info).headHint;
+  const analysed = await analyse(inputs, survey, hint, options);
+  if (analysed.verdict.kind === 'withheld') return { kind: 'withhold', verdict: analysed.verdict };
   if (!('cut' in analysed)) return { kind: 'as-usual', verdict: analysed.verdict };
-  const { cut, mask, voxels, frames, volume } = analysed;
+  const { cut, mask, voxels, padding, volume } = analysed;
   const frameOfReferenceUID = volume.frameOfReferenceUID;
-
-  applyCut(voxels, cut.cut, frames, cut.fill.stored);
   // The proof, before anything is written: a face detector looks at renders of the skin before
   // and after. A face still found after the cut withholds the series (fail closed); a face not
   // found on the original either is reported as proving nothing, and the cut stands on its own
@@ -238,30 +268,34 @@ const prepare = async (inputs: Held, options: SeriesOptions): Promise<Prepared> 
       detector = await options.detector();
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      return withhold({
-        kind: 'withheld',
-        message: `the face detector could not be loaded (${why}), so the defaced head cannot be checked; withheld (turn the face check off to release it unchecked)`,
-        frameOfReferenceUID,
-      });
+      return {
+        kind: 'withhold',
+        verdict: {
+          kind: 'withheld',
+          message: `the face detector could not be loaded (${why}), so the defaced head cannot be checked; withheld (turn the face check off to release it unchecked)`,
+          frameOfReferenceUID,
+        },
+      };
     }
-    const after = voxelsOf(volume, frames, voxels.modality, voxels.rescale);
+    const after = defacedCopy(voxels, cut.cut, cut.fill.physical, padding);
     checked = await faceCheck(voxels, after, detector, { frame: cut.axes, mask });
     if (checked.detectedAfter > 0)
-      return withhold({
-        kind: 'withheld',
-        message: `${checked.message}; the series is withheld`,
-        frameOfReferenceUID,
-        faceCheck: checked,
-      });
+      return {
+        kind: 'withhold',
+        verdict: {
+          kind: 'withheld',
+          message: `${checked.message}; the series is withheld`,
+          frameOfReferenceUID,
+          faceCheck: checked,
+        },
+      };
   }
-  // Each file's frames, in its own frame order, from the volume's slice order.
-  // Every readable file gets its list, even one with no frame in the volume (the edit then fails
-  // and the file is withheld): a readable file never goes out with its pixels unedited.
-  const perInput: (Samples[] | undefined)[] = read.map((f) => (f ? [] : undefined));
-  volume.frames.forEach((f, k) => {
-    perInput[inputOf[f.source.instance]!]![f.source.frame] = frames[k]!;
-  });
-  return { kind: 'cut', verdict: { ...analysed.verdict, ...(checked ? { faceCheck: checked } : {}) }, perInput };
+  return {
+    kind: 'cut',
+    verdict: { ...analysed.verdict, ...(checked ? { faceCheck: checked } : {}) },
+    cutSlice: sliceCutter(voxels, cut.cut, cut.fill.stored),
+    slices: slicesByInstance(survey, volume),
+  };
 };
 
 /** A series read and judged: the verdict, and when the face is to be cut, what the cut needs. */
@@ -272,24 +306,31 @@ type Analysed =
       cut: Extract<DefaceVerdict, { kind: 'defaced' }>;
       mask: BrainMask;
       voxels: Voxels;
-      frames: Samples[];
-      volume: Volume;
+      padding?: Uint8Array;
+      volume: SeriesVoxels['volume'];
     };
 
+/** What a series that cannot be read into voxels is, in the words of its doubt. */
+const WHY: Record<SeriesVoxelsError['kind'], string> = {
+  'not-volume': 'it is not one volume',
+  'not-decoded': 'its pixels could not be decoded',
+  'not-voxels': 'its pixels could not be read as a volume',
+};
+
 /** Assembles, decodes and judges the volume of a series' readable files. */
-const analyse = async (files: DicomFile[], hint: string, options: SeriesOptions): Promise<Analysed> => {
-  /** Without a head hint, what cannot be read as a volume is anonymized as usual; with one, withheld (fail closed). */
-  const doubt = (why: string): Analysed => ({ verdict: doubtful(hint, 'not-volume', why) });
-  const series = seriesVolume(files);
-  if (!series.ok) return doubt(`it is not one volume (${series.error.message})`);
-  const decoded = await decodeSlices(files, series.value.volume);
-  if (!decoded.ok) return doubt(`its pixels could not be decoded (${decoded.error.message})`);
-  const pixels = voxelsFromFrames(files, series.value, decoded.value);
-  if (!pixels.ok) return doubt(`its pixels could not be read as a volume (${pixels.error.message})`);
-  const { voxels, frames, volume } = pixels.value;
+const analyse = async (
+  inputs: readonly SeriesInput[],
+  survey: SeriesSurvey,
+  hint: string,
+  options: SeriesOptions,
+): Promise<Analysed> => {
+  const read = await seriesVoxels(inputs, survey);
+  // Without a head hint, what cannot be read as a volume is anonymized as usual; with one, withheld (fail closed).
+  if (!read.ok) return { verdict: doubtful(hint, 'not-volume', `${WHY[read.error.kind]} (${read.error.message})`) };
+  const { voxels, padding, volume } = read.value;
   const { mask, plan: cut, verdict } = judgeVolume(voxels, volume.notes, volume.frameOfReferenceUID, hint, options);
   if (verdict.kind !== 'defaced' || cut.kind !== 'defaced') return { verdict };
-  return { verdict, cut, mask, voxels, frames, volume };
+  return { verdict, cut, mask, voxels, volume, ...(padding ? { padding } : {}) };
 };
 
 /** What a series doubtful as a head becomes: withheld when its header says "head" (fail closed), else `kind`. */

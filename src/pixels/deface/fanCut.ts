@@ -2,7 +2,7 @@ import { add, dot, normalize, scale, sub, type Vec3 } from '../geometry/vec3.ts'
 import { type EarCut, earRunsOfRow } from './ears.ts';
 import type { WorkGrid } from './grid.ts';
 import type { HeadAxes } from './headAxes.ts';
-import type { Voxels } from './Voxels.ts';
+import { fineOf, type Lattice, type Voxels } from './Voxels.ts';
 
 /**
  * The cut: a fan of planes tangent to the brain mask grown by the margin, and what lies beyond them.
@@ -69,16 +69,19 @@ export const fanCut = (v: Voxels, w: WorkGrid, brain: Uint8Array, axes: HeadAxes
 };
 
 /**
- * The support function h(n) for each normal over the brain's voxel centres at full resolution (a voxel is brain when
- * its block is). Along a row p·n is linear in the column, so the row's first and last brain
- * voxels attain it: two points per row, not every voxel.
+ * The support function h(n) for each normal over the brain's voxel centres at full resolution: the
+ * series' own voxels (`fineOf`: also when `v` is a reduced copy, so the planes keep their margin
+ * from every voxel of a brain cell, not from the copy's block centres); a voxel is brain when its
+ * cell is. Along a row p·n is linear in the column, so the row's first and last brain voxels attain
+ * it: two points per row, not every voxel.
  */
 export const supports = (v: Voxels, w: WorkGrid, brain: Uint8Array, normals: Vec3[]): Float64Array => {
   const h = new Float64Array(normals.length).fill(Number.NEGATIVE_INFINITY);
-  const [nx, ny, nz] = v.dims;
-  const [fx, fy, fz] = w.factors;
+  const fine = fineOf(v);
+  const [nx, ny, nz] = fine.dims;
+  const [fx, fy, fz] = cellFactors(v, w);
   const [wx, wy] = w.dims;
-  const vol = v.volume;
+  const vol = fine.volume;
   for (let k = 0; k < nz; k++) {
     const origin = vol.frames[k]!.imagePositionPatient;
     for (let j = 0; j < ny; j++) {
@@ -103,6 +106,15 @@ export const supports = (v: Voxels, w: WorkGrid, brain: Uint8Array, normals: Vec
     }
   }
   return h;
+};
+
+/**
+ * The series' own voxels per working-grid cell along column, row and slice: the grid's blocks of
+ * `v`'s voxels, each of which is a block of the series' own when `v` is a reduced copy.
+ */
+export const cellFactors = (v: Voxels, w: WorkGrid): [number, number, number] => {
+  const f = fineOf(v).factors;
+  return [f[0] * w.factors[0], f[1] * w.factors[1], f[2] * w.factors[2]];
 };
 
 /**
@@ -134,15 +146,28 @@ export const mirroredSupports = (
  * in column order, disjoint. Each plane and the centre condition are linear along a row, so each
  * removes a half-line of columns: the union of the face planes' half-lines is [0, H] ∪ [L, end],
  * at most two runs; the ears add at most two per side (`earRunsOfRow`), merged with them here so
- * that measuring, the margin recheck and the fill all see one region, each voxel once.
+ * that measuring, the margin recheck and the fill all see one region, each voxel once. Geometry
+ * only: any lattice (a reduced copy's, or the series' own) is cut by the same planes.
  */
 export const forEachRemovedRun = (
-  v: Voxels,
+  lattice: Lattice,
   cut: FanCut,
   run: (slice: number, row: number, from: number, to: number) => void,
 ): void => {
-  const [nx, ny, nz] = v.dims;
-  const vol = v.volume;
+  const ofSlice = removedRunsOfSlice(lattice, cut);
+  for (let k = 0; k < lattice.dims[2]; k++) ofSlice(k, run);
+};
+
+/**
+ * `forEachRemovedRun` one slice at a time, for writing the cut into each file as it is read:
+ * the returned function calls `run` for the removed runs of slice `k` only.
+ */
+export const removedRunsOfSlice = (
+  lattice: Lattice,
+  cut: FanCut,
+): ((k: number, run: (slice: number, row: number, from: number, to: number) => void) => void) => {
+  const [nx, ny] = lattice.dims;
+  const vol = lattice.volume;
   const colStep = vol.columnStep;
   const bs = cut.planes.map((p) => dot(colStep, p.normal));
   const aStep = dot(colStep, cut.anterior);
@@ -155,7 +180,7 @@ export const forEachRemovedRun = (
     spans[2 * count + 1] = to;
     count++;
   };
-  for (let k = 0; k < nz; k++) {
+  return (k, run) => {
     const origin = vol.frames[k]!.imagePositionPatient;
     for (let j = 0; j < ny; j++) {
       const p0 = add(origin, scale(vol.rowStep, j));
@@ -178,7 +203,7 @@ export const forEachRemovedRun = (
       }
       run(k, j, from, to);
     }
-  }
+  };
 };
 
 /** The face's runs of one row (first voxel at p0): beyond any plane and in front of the centre. */

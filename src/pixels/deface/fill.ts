@@ -1,8 +1,8 @@
 import type { Samples } from '../codecs/DecodedFrame.ts';
 import type { BrainMask } from './brainMask.ts';
-import { type FanCut, forEachRemovedRun } from './fanCut.ts';
+import { type FanCut, forEachRemovedRun, removedRunsOfSlice } from './fanCut.ts';
 import { percentile } from './threshold.ts';
-import { toStored, type Voxels } from './Voxels.ts';
+import { fineOf, toStored, type Voxels } from './Voxels.ts';
 
 /** Air in a CT, HU. */
 export const CT_AIR_HU = -1000;
@@ -28,23 +28,56 @@ export const fillValue = (v: Voxels, m: BrainMask): { physical: number; stored: 
 };
 
 /**
- * Writes the fill into the stored frames (in volume order) wherever the cut removes, leaving
- * PixelPaddingValue pixels as they are (they are outside the patient already). Returns the number
- * of samples changed.
+ * Writes the fill into the stored frames (one per slice of the series' own lattice, in volume
+ * order: `fineOf(v)`, the series itself even when `v` is a reduced copy) wherever the cut removes,
+ * leaving PixelPaddingValue pixels as they are (they are outside the patient already). Returns the
+ * number of samples changed.
  */
 export const applyCut = (v: Voxels, cut: FanCut, frames: Samples[], stored: number): number => {
-  const nx = v.dims[0];
-  const pad = v.rescale.paddingValue;
+  const cutSlice = sliceCutter(v, cut, stored);
   let changed = 0;
-  forEachRemovedRun(v, cut, (k, j, from, to) => {
-    const f = frames[k]!;
-    const base = j * nx;
-    for (let c = from; c <= to; c++) {
-      const s = f[base + c]!;
-      if (s === pad || s === stored) continue;
-      f[base + c] = stored;
-      changed++;
-    }
-  });
+  for (let k = 0; k < frames.length; k++) changed += cutSlice(k, frames[k]!);
   return changed;
+};
+
+/**
+ * `applyCut` one slice at a time, for a series written file by file: the returned function writes
+ * the fill into the stored frame of slice `k` (of the series' own lattice) and returns how many
+ * samples it changed.
+ */
+export const sliceCutter = (v: Voxels, cut: FanCut, stored: number): ((k: number, frame: Samples) => number) => {
+  const fine = fineOf(v);
+  const nx = fine.dims[0];
+  const pad = v.rescale.paddingValue;
+  const runs = removedRunsOfSlice(fine, cut);
+  return (k, f) => {
+    let changed = 0;
+    runs(k, (_, j, from, to) => {
+      const base = j * nx;
+      for (let c = from; c <= to; c++) {
+        const s = f[base + c]!;
+        if (s === pad || s === stored) continue;
+        f[base + c] = stored;
+        changed++;
+      }
+    });
+    return changed;
+  };
+};
+
+/**
+ * The voxels as the cut leaves them, a copy on their own lattice: the fill (physical) wherever a
+ * voxel's centre is removed, except voxels that are padding throughout (`padding`), which the cut
+ * leaves as they are. For the face check's "after" and the 3D view. On a reduced copy a block is
+ * filled whole or not at all (by its centre), where the series' own voxels along the cut's edge
+ * are filled one by one: the pictures differ by less than a block.
+ */
+export const defacedCopy = (v: Voxels, cut: FanCut, physical: number, padding?: Uint8Array): Voxels => {
+  const data = v.data.slice();
+  const [nx, ny] = v.dims;
+  forEachRemovedRun(v, cut, (k, j, from, to) => {
+    const base = (k * ny + j) * nx;
+    for (let c = from; c <= to; c++) if (!padding?.[base + c]) data[base + c] = physical;
+  });
+  return { ...v, data };
 };

@@ -35,11 +35,15 @@ export interface WorkGrid extends Grid {
 /** Blocks are at least this wide, in mm. */
 const BLOCK_MM = 2;
 
+/** Voxels per working-grid block along each axis, for voxels `spacing` mm apart (column, row, slice). */
+export const workFactors = (spacing: readonly [number, number, number]): [number, number, number] =>
+  spacing.map((s) => Math.max(1, Math.round(BLOCK_MM / s))) as unknown as [number, number, number];
+
 /** Reduces voxels to the working grid (mean and max per block). */
 export const workGrid = (v: Voxels): WorkGrid => {
   const vol = v.volume;
   const fine = [vol.pixelSpacing[1], vol.pixelSpacing[0], vol.sliceSpacing] as const;
-  const factors = fine.map((s) => Math.max(1, Math.round(BLOCK_MM / s))) as unknown as [number, number, number];
+  const factors = workFactors(fine);
   const [fx, fy, fz] = factors;
   const [nx, ny, nz] = v.dims;
   const dims = [Math.ceil(nx / fx), Math.ceil(ny / fy), Math.ceil(nz / fz)] as const;

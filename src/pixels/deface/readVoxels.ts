@@ -11,6 +11,7 @@ import {
   PerFrameFunctionalGroupsSequence,
   SharedFunctionalGroupsSequence,
 } from '../geometry/attributes.ts';
+import type { FrameGeometry } from '../geometry/FrameGeometry.ts';
 import { seriesFrames } from '../geometry/readFrames.ts';
 import { assembleVolume, type Volume } from '../geometry/Volume.ts';
 import { type Rescale, type Voxels, voxelsOf } from './Voxels.ts';
@@ -42,14 +43,25 @@ export interface SeriesVolume {
 }
 
 /** Assembles the frames of a CT or MR series (classic or enhanced multi-frame) into one volume. */
-export const seriesVolume = (files: readonly DicomFile[]): Result<SeriesVolume, VoxelError> => {
-  const frames = seriesFrames(files);
+export const seriesVolume = (files: readonly DicomFile[]): Result<SeriesVolume, VoxelError> =>
+  assembleSeries(seriesFrames(files), (i) => modalityOf(files[i]!));
+
+/** A file's Modality (0008,0060), trimmed; '' when absent. */
+export const modalityOf = (file: DicomFile): string => (getString(file.dataset, MODALITY) ?? '').trim();
+
+/**
+ * `seriesVolume` from frames already read (`seriesFrames`, or a series' headers read one file at a
+ * time) and each instance's Modality.
+ */
+export const assembleSeries = (
+  frames: Result<FrameGeometry[], VoxelError>,
+  modalityOfInstance: (instance: number) => string,
+): Result<SeriesVolume, VoxelError> => {
   if (!frames.ok) return frames;
   const assembled = assembleVolume(frames.value);
   if (!assembled.ok) return assembled;
   const volume = assembled.value;
-  const first = files[volume.frames[0]!.source.instance]!;
-  const modality = (getString(first.dataset, MODALITY) ?? '').trim();
+  const modality = modalityOfInstance(volume.frames[0]!.source.instance);
   if (modality !== 'CT' && modality !== 'MR')
     return { ok: false, error: { message: `Modality ${modality || '(none)'}: only CT and MR heads are defaced` } };
   return { ok: true, value: { volume, modality } };
@@ -84,6 +96,51 @@ const sameRescale = (a: Rescale, b: Rescale): boolean =>
   a.paddingValue === b.paddingValue;
 
 /**
+ * The rescale of each frame of a file, from its header alone (so a series can be checked before
+ * any frame is decoded): fails when its Image Pixel module cannot be read or it is in colour.
+ */
+export const frameRescales = (file: DicomFile): Result<Rescale[], VoxelError> => {
+  const px = imagePixelOf(file);
+  if (!px.ok) return px;
+  if (px.value.samplesPerPixel !== 1) return { ok: false, error: { message: 'colour images are not defaced' } };
+  const { bitsStored, signed } = px.value;
+  return {
+    ok: true,
+    value: Array.from({ length: Math.max(1, px.value.numberOfFrames) }, (_, f) =>
+      rescaleOf(file, f, bitsStored, signed),
+    ),
+  };
+};
+
+/**
+ * The one rescale every slice of a volume shares (`rescalesOf(instance)`: that instance's frames',
+ * `frameRescales`): the fill is written back as one stored value.
+ */
+export const sharedRescale = (
+  volume: Volume,
+  rescalesOf: (instance: number) => Result<Rescale[], VoxelError>,
+): Result<Rescale, VoxelError> => {
+  let rescale: Rescale | undefined;
+  for (const [k, f] of volume.frames.entries()) {
+    const all = rescalesOf(f.source.instance);
+    if (!all.ok) return all;
+    const r = all.value[f.source.frame];
+    if (!r)
+      return { ok: false, error: { message: `slice ${k + 1} is frame ${f.source.frame + 1} of a file with fewer` } };
+    if (!rescale) rescale = r;
+    else if (!sameRescale(rescale, r))
+      return {
+        ok: false,
+        error: {
+          message: `the slices differ in Rescale Slope/Intercept, Pixel Padding Value or stored range (slice ${k + 1}): the cut could not be filled with one value`,
+        },
+      };
+  }
+  if (!rescale) return { ok: false, error: { message: 'no slices' } };
+  return { ok: true, value: rescale };
+};
+
+/**
  * Voxels from decoded frames (one per slice, in `volume.frames` order, as `decodeFrame` returns
  * them). Every slice must share one rescale: the fill is written back as one stored value.
  */
@@ -95,25 +152,12 @@ export const voxelsFromFrames = (
   const { volume, modality } = series;
   if (frames.length !== volume.frames.length)
     return { ok: false, error: { message: `${frames.length} decoded frames for ${volume.frames.length} slices` } };
-  let rescale: Rescale | undefined;
-  for (const [k, f] of volume.frames.entries()) {
-    const file = files[f.source.instance]!;
-    const px = imagePixelOf(file);
-    if (!px.ok) return px;
-    if (px.value.samplesPerPixel !== 1) return { ok: false, error: { message: 'colour images are not defaced' } };
-    if (frames[k]!.length < volume.rows * volume.columns)
+  const rescale = sharedRescale(volume, (i) => frameRescales(files[i]!));
+  if (!rescale.ok) return rescale;
+  for (const [k, f] of frames.entries())
+    if (f.length < volume.rows * volume.columns)
       return { ok: false, error: { message: `slice ${k + 1} decoded to too few samples` } };
-    const r = rescaleOf(file, f.source.frame, px.value.bitsStored, px.value.signed);
-    if (!rescale) rescale = r;
-    else if (!sameRescale(rescale, r))
-      return {
-        ok: false,
-        error: {
-          message: `the slices differ in Rescale Slope/Intercept, Pixel Padding Value or stored range (slice ${k + 1}): the cut could not be filled with one value`,
-        },
-      };
-  }
-  return { ok: true, value: { volume, frames, voxels: voxelsOf(volume, frames, modality, rescale!) } };
+  return { ok: true, value: { volume, frames, voxels: voxelsOf(volume, frames, modality, rescale.value) } };
 };
 
 /**

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RESEARCH } from '../../deid/options.ts';
-import { defaceSeries, type SeriesInput } from '../../pixels/deface/defaceSeries.ts';
+import { defaceSeries, inMemory, type SeriesInput } from '../../pixels/deface/defaceSeries.ts';
 import { HEADS, headsPresent } from '../../pixels/deface/testHeads.ts';
 import { nodeFaceDetector } from '../../pixels/faceCheck/node.ts';
 import type { GreyImage } from '../../pixels/render/skin.ts';
@@ -16,10 +16,12 @@ import { checkFaces, openSkinSeries, renderPair, type SkinSeries, shrink } from 
 
 const ctInputs = (): SeriesInput[] => {
   const dir = join(HEADS, 'ct-unc-cthead');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.dcm'))
-    .sort()
-    .map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(dir, name))) }));
+  return inMemory(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.dcm'))
+      .sort()
+      .map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(dir, name))) })),
+  );
 };
 
 /** Mean absolute difference of two pictures over rows [y0, y1) and columns [x0, x1), as fractions of the size. */
@@ -103,7 +105,7 @@ describe.skipIf(!headsPresent)('3D view of the real CT head', () => {
 
 describe('3D view: what cannot be shown says why', () => {
   it('a file that is not DICOM', async () => {
-    const r = await openSkinSeries([{ name: 'notes.txt', bytes: new TextEncoder().encode('hello') }]);
+    const r = await openSkinSeries(inMemory([{ name: 'notes.txt', bytes: new TextEncoder().encode('hello') }]));
     expect(r).toEqual({ ok: false, reason: 'no file of this series could be read' });
   });
 });

@@ -1,11 +1,11 @@
 import type { AfterKind, SkinSummary } from '../../../workers/view3dApi.ts';
-import { type DicomFile, readDicom } from '../../dicom/read.ts';
 import type { BrainMask } from '../../pixels/deface/brainMask.ts';
 import { judgeVolume, type SeriesInput } from '../../pixels/deface/defaceSeries.ts';
-import { applyCut } from '../../pixels/deface/fill.ts';
+import { defacedCopy } from '../../pixels/deface/fill.ts';
 import { headAxes } from '../../pixels/deface/headAxes.ts';
-import { decodeVoxels } from '../../pixels/deface/readVoxels.ts';
-import { type Voxels, voxelsOf } from '../../pixels/deface/Voxels.ts';
+import { seriesVoxels } from '../../pixels/deface/reduceSeries.ts';
+import { surveySeries } from '../../pixels/deface/seriesFiles.ts';
+import type { Voxels } from '../../pixels/deface/Voxels.ts';
 import type { FaceDetector } from '../../pixels/faceCheck/detector.ts';
 import {
   DEFAULT_MIN_SCORE,
@@ -17,11 +17,11 @@ import {
 import type { HeadFrame } from '../../pixels/render/camera.ts';
 import { type GreyImage, type SkinScene, skinScene } from '../../pixels/render/skin.ts';
 import { seriesFactsOf } from '../../study/headVolume.ts';
-import { instanceInfo } from '../../study/InstanceInfo.ts';
 
 /**
  * The 3D view's series (issue 4, "show the proof"), without DOM so it runs in the view's worker
- * and in Node tests alike: one head series decoded, its cut planned exactly as the run plans it
+ * and in Node tests alike: one head series decoded into the copy a run judges (`reduceSeries.ts`:
+ * the series itself, or block means of a series too large), its cut planned exactly as the run plans it
  * (`planDeface` with the defaults, the same content gate as `defaceSeries`), and the skin of the
  * volume before and after prepared once (`faceCheckScenes`), so every angle the user turns to
  * only walks rays. The pictures are the face check's own framing (`faceCheckView`): what the user
@@ -46,9 +46,10 @@ export interface SkinSeriesError {
 }
 
 /**
- * Reads one series into the 3D view: decodes every frame (any transfer syntax Veil decodes),
- * plans the cut, writes it into the decoded frames (copies: the inputs were read for this view
- * alone) and prepares both scenes. Never throws: a series that cannot be shown says why.
+ * Reads one series into the 3D view: decodes every frame (any transfer syntax Veil decodes) into
+ * the judging copy, reading the inputs one at a time, plans the cut, makes the copy's "after"
+ * (`defacedCopy`, as the run's face check does) and prepares both scenes. Never throws: a series
+ * that cannot be shown says why.
  */
 export const openSkinSeries = async (
   inputs: readonly SeriesInput[],
@@ -61,17 +62,13 @@ export const openSkinSeries = async (
 };
 
 const open = async (inputs: readonly SeriesInput[]): Promise<{ ok: true; value: SkinSeries } | SkinSeriesError> => {
-  const files: DicomFile[] = [];
-  for (const input of inputs) {
-    const r = readDicom(input.bytes);
-    if (r.ok) files.push(r.value);
-  }
-  const first = files[0];
-  if (!first) return { ok: false, reason: 'no file of this series could be read' };
-  const decoded = await decodeVoxels(files);
+  const survey = await surveySeries(inputs);
+  const first = survey.readable[0];
+  if (first === undefined) return { ok: false, reason: 'no file of this series could be read' };
+  const decoded = await seriesVoxels(inputs, survey);
   if (!decoded.ok) return { ok: false, reason: `this series cannot be shown in 3D: ${decoded.error.message}` };
-  const { volume, frames, voxels } = decoded.value;
-  const hint = seriesFactsOf(instanceInfo(first.dataset, first.meta, first.transferSyntax.littleEndian)).headHint;
+  const { volume, voxels, padding } = decoded.value;
+  const hint = seriesFactsOf(survey.files[first]!.info).headHint;
 
   // The run's own decisions (pixels/deface/defaceSeries.ts), so the view shows what a run does.
   const { mask, plan, verdict } = judgeVolume(voxels, volume.notes, volume.frameOfReferenceUID, hint);
@@ -91,10 +88,8 @@ const open = async (inputs: readonly SeriesInput[]): Promise<{ ok: true; value: 
 
   let afterVoxels: Voxels | undefined;
   if (after === 'unchanged') afterVoxels = voxels;
-  else if (after === 'defaced' && plan.kind === 'defaced') {
-    applyCut(voxels, plan.cut, frames, plan.fill.stored);
-    afterVoxels = voxelsOf(volume, frames, voxels.modality, voxels.rescale);
-  }
+  else if (after === 'defaced' && plan.kind === 'defaced')
+    afterVoxels = defacedCopy(voxels, plan.cut, plan.fill.physical, padding);
 
   let scenes: SkinSeries['scenes'];
   if (frame) {
