@@ -7,42 +7,8 @@ import { planDeface } from './deface.ts';
 import { applyCut } from './fill.ts';
 import { headAxes } from './headAxes.ts';
 import { copyFrames, expectBrainUntouched } from './testCheck.ts';
+import { FACE, type Head, hu, STRAIGHT } from './testHead.ts';
 import { type Voxels, voxelsOf } from './Voxels.ts';
-
-/**
- * A synthetic head CT in HU, defined in patient space (LPS, mm): an ellipsoid brain (80 mm front
- * to back, 65 across, 55 high: 1.2 L), a 4 mm skull and 3 mm scalp around it (so nothing but the
- * face lies further than 10 mm from the brain), and a nose, lips and chin in front and below.
- */
-const BRAIN: Vec3 = [80, 65, 55]; // semi-axes along anterior, left, superior
-const inEllipsoid = (p: Vec3, r: Vec3, grow = 0): boolean =>
-  (p[0] / (r[0] + grow)) ** 2 + (p[1] / (r[1] + grow)) ** 2 + (p[2] / (r[2] + grow)) ** 2 <= 1;
-
-interface Head {
-  /** The head's own anterior, left, superior in LPS (a tilted head turns these). */
-  a: Vec3;
-  l: Vec3;
-  s: Vec3;
-  face: boolean;
-}
-const STRAIGHT: Head = { a: [0, -1, 0], l: [1, 0, 0], s: [0, 0, 1], face: true };
-
-/** The face parts, in head coordinates (anterior, left, superior), as spheres: centre and radius. */
-const FACE: { name: string; at: Vec3; r: number }[] = [
-  { name: 'nose', at: [92, 0, -25], r: 12 },
-  { name: 'lips', at: [84, 0, -62], r: 12 },
-  { name: 'chin', at: [72, 0, -88], r: 14 },
-  { name: 'jaw', at: [50, 0, -75], r: 26 },
-];
-
-const hu = (h: Head, lps: Vec3): number => {
-  const p: Vec3 = [dot(lps, h.a), dot(lps, h.l), dot(lps, h.s)];
-  if (h.face) for (const f of FACE) if (dot(sub(p, f.at), sub(p, f.at)) <= f.r * f.r) return 40;
-  if (inEllipsoid(p, BRAIN)) return 30;
-  if (inEllipsoid(p, BRAIN, 4)) return 1000;
-  if (inEllipsoid(p, BRAIN, 7)) return 40;
-  return -1000;
-};
 
 /** A phantom sampled on slices of an orientation, 2 mm voxels, 120×120, `count` slices centred on `centre`. */
 const phantom = (o: Orientation, h: Head = STRAIGHT, count = 120, centre: Vec3 = [0, 0, 0]): Voxels => {

@@ -26,12 +26,14 @@ import type { FineLattice, Rescale, Voxels } from './Voxels.ts';
 export const JUDGE_MAX_VOXELS = 2 ** 24;
 
 /**
- * Working-grid cells (`grid.ts`) at most: the masks, distance maps and labels cost some 20–30 bytes
- * a cell while judging. A whole head at 1 mm is 2 M cells; 2 mm blocks make the grid as large as
- * the voxels themselves once the voxels are 2 mm or more (a long thick-slice series), so the cells
- * are bounded too.
+ * Working-grid cells (`grid.ts`) at most: 128³, a whole head at 1 mm in 2 mm cells. Judging
+ * allocates some 65 bytes a cell on an MR (masks, distance maps, labels; measured on a
+ * 256 × 256 × 200 MR: 215 MB for 3.3 M cells, the garbage collector leaving most of it until the
+ * end), so two workers judging at once stay near 300 MB. 2 mm cells make the grid as large as the
+ * voxels once the voxels are 2 mm or more (a long thick-slice series), so the voxels alone do not
+ * bound it. The largest real or derived head at hand has 2.09 M cells (the tilted CT at 1.5 mm).
  */
-export const JUDGE_MAX_CELLS = 2 ** 22;
+export const JUDGE_MAX_CELLS = 2 ** 21;
 
 /** Pixels finer than this are merged in-plane, mm (round(1 / spacing) per block: 0.43 mm → 2). */
 const JUDGE_PIXEL_MM = 1;
@@ -135,20 +137,44 @@ export const voxelReducer = (volume: Volume, modality: 'CT' | 'MR', rescale: Res
   const dims = [reduced.columns, reduced.rows, reduced.frames.length] as const;
   const [rx, ry] = dims;
   const n = dims[0] * dims[1] * dims[2];
-  const sum = new Float32Array(n);
   const pad = rescale.paddingValue;
   const blockMax = fx * fy * fz;
+  const { slope, intercept } = rescale;
+  // One sample per voxel: the physical values themselves, Int16 while every value is an integer in
+  // range (written straight in, as voxelsOf would have them), Float32 from the first that is not.
+  // Blocks: Float32 sums, made means in place.
+  const single = blockMax === 1;
+  let data: Float32Array | Int16Array =
+    single && Number.isInteger(slope) && Number.isInteger(intercept) ? new Int16Array(n) : new Float32Array(n);
+  const toFloat = () => {
+    data = Float32Array.from(data);
+  };
+  const int16 = (x: number) => x >= -32768 && x <= 32767;
   const padded = pad === undefined ? undefined : blockMax < 256 ? new Uint8Array(n) : new Uint16Array(n);
   const blockOfColumn = Int32Array.from({ length: nx }, (_, i) => Math.floor(i / fx));
   const seen = new Uint8Array(nz);
-  const { slope, intercept } = rescale;
   let sMin = Number.POSITIVE_INFINITY;
   let sMax = Number.NEGATIVE_INFINITY;
 
   const add = (k: number, px: ArrayLike<number>): void => {
     if (k < 0 || k >= nz || seen[k]) throw new Error(`slice ${k + 1} added twice or out of range`);
-    if (px.length < nx * ny) throw new Error(`slice ${k + 1} has ${px.length} samples, not ${nx * ny}`);
+    const size = nx * ny;
+    if (px.length < size) throw new Error(`slice ${k + 1} has ${px.length} samples, not ${size}`);
     seen[k] = 1;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < size; i++) {
+      const s = px[i]!;
+      if (s === pad) continue;
+      if (s < lo) lo = s;
+      if (s > hi) hi = s;
+    }
+    if (lo <= hi) {
+      sMin = Math.min(sMin, lo);
+      sMax = Math.max(sMax, hi);
+      if (data instanceof Int16Array && !(int16(lo * slope + intercept) && int16(hi * slope + intercept))) toFloat();
+    }
+    const d = data;
     const plane = Math.floor(k / fz) * rx * ry;
     for (let j = 0; j < ny; j++) {
       const row = plane + Math.floor(j / fy) * rx;
@@ -156,13 +182,9 @@ export const voxelReducer = (volume: Volume, modality: 'CT' | 'MR', rescale: Res
       for (let i = 0; i < nx; i++) {
         const s = px[from + i]!;
         const p = row + blockOfColumn[i]!;
-        if (s === pad) {
-          padded![p]!++;
-          continue;
-        }
-        if (s < sMin) sMin = s;
-        if (s > sMax) sMax = s;
-        sum[p]! += s * slope + intercept;
+        if (s === pad) padded![p]!++;
+        else if (single) d[p] = s * slope + intercept;
+        else d[p]! += s * slope + intercept;
       }
     }
   };
@@ -173,16 +195,16 @@ export const voxelReducer = (volume: Volume, modality: 'CT' | 'MR', rescale: Res
     // The range actually present, as voxelsOf reads it: padding becomes its lowest value.
     if (sMin > sMax) sMin = sMax = rescale.storedMin;
     const lo = Math.min(sMin * slope + intercept, sMax * slope + intercept);
-    const hi = Math.max(sMin * slope + intercept, sMax * slope + intercept);
     const fine = { volume, dims: [nx, ny, nz] as const, factors };
     const base = { volume: reduced, dims, modality, rescale };
-    if (blockMax === 1) {
-      const integral = Number.isInteger(slope) && Number.isInteger(intercept) && lo >= -32768 && hi <= 32767;
-      const data = integral ? new Int16Array(n) : sum;
-      for (let p = 0; p < n; p++) data[p] = padded?.[p] ? lo : sum[p]!;
+    if (single) {
+      if (data instanceof Int16Array && !int16(lo)) toFloat();
+      const d = data;
+      if (padded) for (let p = 0; p < n; p++) if (padded[p]) d[p] = lo;
       const padding = padded?.includes(1) ? (padded as Uint8Array) : undefined;
-      return { voxels: { ...base, data }, ...(padding ? { padding } : {}) };
+      return { voxels: { ...base, data: d }, ...(padding ? { padding } : {}) };
     }
+    const sum = data;
     const padding = padded ? new Uint8Array(n) : undefined;
     let anyPadding = false;
     for (let kk = 0; kk < dims[2]; kk++) {
