@@ -1,5 +1,6 @@
 import { anonymize, type Plan } from '../../deid/anonymize.ts';
 import type { Outcome } from '../../deid/Outcome.ts';
+import { readDicom } from '../../dicom/read.ts';
 import { seriesFactsOf } from '../../study/headVolume.ts';
 import type { InstanceInfo } from '../../study/InstanceInfo.ts';
 import type { Samples } from '../codecs/DecodedFrame.ts';
@@ -21,7 +22,7 @@ export type SeriesVerdict =
   /** The face was removed; every file written with the new pixels (Explicit VR Little Endian). */
   | {
       kind: 'defaced';
-      /** Tissue removed, mL. */
+      /** Tissue removed, mL (estimated on the judging copy when the series was reduced: its notes say so). */
       removedMl: number;
       /** The intracranial space (CT) or brain (MR) kept with its margin, mL. */
       brainMl: number;
@@ -77,7 +78,8 @@ export type EmitOutcome = (index: number, outcome: Outcome) => void | Promise<vo
  *   Recognizable Visual Features NO);
  * - no face in view, not a head, not a volume: each file anonymized as usual, pixels untouched;
  * - a head whose checks failed, or a series whose header says "head" but whose content cannot be
- *   read or does not look like one: every file withheld with the reason. Never defaced halfway.
+ *   read or does not look like one: every file withheld with the reason. Never defaced halfway:
+ *   a file goes out with its whole cut or not at all.
  *
  * Streams: the inputs are read one at a time on each pass (`seriesFiles.ts`: survey, gather,
  * write) and each outcome goes to `emit` as soon as it is made, so a series costs one input's
@@ -192,7 +194,7 @@ const writeCut = async (
   for (const [i, input] of inputs.entries()) {
     const surveyed = survey.files[i];
     if (!surveyed) {
-      await emit(i, await usual(input, plan));
+      await emit(i, await unsurveyed(input, plan));
       continue;
     }
     const withheld = (why: string): Outcome => ({
@@ -221,6 +223,23 @@ const writeCut = async (
       failed ? withheld(failed) : anonymize(again.value.bytes, plan, input.name, { frames, method: '113102' }),
     );
   }
+};
+
+/**
+ * An input of a defaced series that could not be read when the series was surveyed: `anonymize`
+ * says why it cannot be read (withheld or skipped), as it would have then. Should it read now (a
+ * passing read error, a file replaced), it is withheld: it was not judged with the series, and
+ * must not go out without the cut.
+ */
+const unsurveyed = async (input: SeriesInput, plan: Plan): Promise<Outcome> => {
+  const bytes = await loadInput(input);
+  if (!bytes.ok) return { status: 'withheld', reason: bytes.error.message };
+  if (readDicom(bytes.value).ok)
+    return {
+      status: 'withheld',
+      reason: `${input.name} could not be read when its series was judged, so it has no cut; withheld rather than written without it`,
+    };
+  return anonymize(bytes.value, plan, input.name);
 };
 
 /** What a series becomes before any file is written. */

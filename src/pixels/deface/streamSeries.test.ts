@@ -200,6 +200,24 @@ describe('a head series over the judging cap, read in passes', () => {
     expect(outcomes.filter((o) => o.status === 'anonymized')).toHaveLength(SLICES - 1);
   }, 300_000);
 
+  it('a file that could not be read when the series was surveyed, and can be later, is withheld, not written uncut', async () => {
+    const events: string[] = [];
+    const { verdict, outcomes } = await run(
+      counted(events, (i, read) => {
+        if (i === 30 && read === 1) throw new Error('EIO');
+        return undefined;
+      }),
+      events,
+    );
+    expect(verdict.kind).toBe('defaced');
+    expect(outcomes[30]).toEqual({
+      status: 'withheld',
+      reason:
+        'slice-30 could not be read when its series was judged, so it has no cut; withheld rather than written without it',
+    });
+    expect(outcomes.filter((o) => o.status === 'anonymized')).toHaveLength(SLICES - 1);
+  }, 300_000);
+
   it('defacing off: each file read once, and written before the next is read', async () => {
     const events: string[] = [];
     const { verdict, outcomes } = await run(counted(events), events, { ...plan, deface: false });

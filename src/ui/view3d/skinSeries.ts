@@ -5,7 +5,7 @@ import { defacedCopy } from '../../pixels/deface/fill.ts';
 import { headAxes } from '../../pixels/deface/headAxes.ts';
 import { seriesVoxels } from '../../pixels/deface/reduceSeries.ts';
 import { surveySeries } from '../../pixels/deface/seriesFiles.ts';
-import type { Voxels } from '../../pixels/deface/Voxels.ts';
+import { fineOf, type Voxels } from '../../pixels/deface/Voxels.ts';
 import type { FaceDetector } from '../../pixels/faceCheck/detector.ts';
 import {
   DEFAULT_MIN_SCORE,
@@ -106,7 +106,8 @@ const open = async (inputs: readonly SeriesInput[]): Promise<{ ok: true; value: 
   return {
     ok: true,
     value: {
-      summary: { ok: true, verdict, after, modality: voxels.modality, dims: voxels.dims },
+      // The series' own size, also when the view shows its reduced copy.
+      summary: { ok: true, verdict, after, modality: voxels.modality, dims: fineOf(voxels).dims },
       before: voxels,
       ...(afterVoxels ? { after: afterVoxels } : {}),
       frame,
