@@ -45,6 +45,11 @@ describe('judgeFactors: how much of a series judging reads', () => {
     expect(judgeFactors(stack(512, 512, 320, 0.45, [0, 0, 0.625]))).toEqual([2, 2, 2]);
   });
 
+  it('too many working cells: the axis with the finest cells is coarsened, not the finest voxels', () => {
+    // 1 mm pixels are 2 mm cells already; 1.5 mm slices are 1.5 mm cells: 128 × 128 × 150 cells.
+    expect(judgeFactors(stack(256, 256, 150, 1, [0, 0, 1.5]))).toEqual([1, 1, 2]);
+  });
+
   it('any series, however large, is judged within the caps, as isotropic as it can be', () => {
     const cases = [
       stack(512, 512, 600, 0.4296875, [0, 0, 5]), // the bench's CT

@@ -51,18 +51,27 @@ export const judgeFactors = (volume: Volume): [number, number, number] => {
     1,
   ];
   const reduced = (a: number) => Math.ceil(dims[a]! / f[a]!);
+  const voxelMm = (a: number) => spacing[a]! * f[a]!;
+  const work = () => workFactors([voxelMm(0), voxelMm(1), voxelMm(2)]);
+  const cellMm = (a: number) => voxelMm(a) * work()[a]!;
   const voxels = () => reduced(0) * reduced(1) * reduced(2);
   const cells = () => {
-    const w = workFactors([spacing[0] * f[0], spacing[1] * f[1], spacing[2] * f[2]]);
+    const w = work();
     return Math.ceil(reduced(0) / w[0]) * Math.ceil(reduced(1) / w[1]) * Math.ceil(reduced(2) / w[2]);
   };
-  // Coarsen the finest axis (and those as fine) one voxel at a time: the copy stays as isotropic as it can.
-  while (voxels() > JUDGE_MAX_VOXELS || cells() > JUDGE_MAX_CELLS) {
+  // Coarsen the finest axis (and those as fine) one voxel at a time, so the copy stays as isotropic
+  // as it can: finest in voxels while they are too many, finest in cells while those are (a 1 mm
+  // pixel's cell is 2 mm already, so 256 × 256 × 150 at 1 × 1 × 1.5 mm gives up its 1.5 mm slices,
+  // not its pixels). A voxel coarsened within its cell leaves the cells as they were: the loop
+  // goes on with the same axis until they change.
+  for (;;) {
+    const tooManyVoxels = voxels() > JUDGE_MAX_VOXELS;
+    if (!tooManyVoxels && cells() <= JUDGE_MAX_CELLS) return f;
+    const size = tooManyVoxels ? voxelMm : cellMm;
     const open = [0, 1, 2].filter((a) => reduced(a) > 1);
-    const finest = Math.min(...open.map((a) => spacing[a]! * f[a]!));
-    for (const a of open) if (spacing[a]! * f[a]! <= finest * SAME_SPACING) f[a]!++;
+    const finest = Math.min(...open.map(size));
+    for (const a of open) if (size(a) <= finest * SAME_SPACING) f[a]!++;
   }
-  return f;
 };
 
 /**
