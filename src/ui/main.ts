@@ -22,6 +22,7 @@ import { FolderSink } from './save/folderSink.ts';
 import { clearStagedZips, startZipWorker, ZipSink, zipWorkerReady } from './save/zipSink.ts';
 import { setStatus } from './status.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings } from './store.ts';
+import { throttled } from './throttle.ts';
 import { showFacePlans, showFaceResults, showTextPlans } from './treeView.ts';
 
 /**
@@ -103,7 +104,9 @@ const loadFiles = async (files: InputFile[]): Promise<void> => {
   // Performance marks for `npm run bench:app` (and anyone profiling): they cost nothing.
   performance.mark('veil:inventory-start');
   try {
-    const inv = await takeInventory(files, pool, showInventoryProgress);
+    const progress = throttled(([done, total]: [number, number]) => showInventoryProgress(done, total));
+    const inv = await takeInventory(files, pool, (done, total) => progress.push([done, total]));
+    progress.cancel();
     performance.measure('veil:inventory', 'veil:inventory-start');
     state.inventory = inv;
     showInventory(
@@ -367,7 +370,7 @@ const start = async (): Promise<void> => {
   await keepKey(keys);
 
   const needles = needlesFor(inv, settings.options);
-  let frame = 0;
+  const progress = throttled(showProgress);
   performance.mark('veil:run-start');
   try {
     const result = await run({
@@ -381,12 +384,10 @@ const start = async (): Promise<void> => {
       signal: controller.signal,
       onProgress: (p) => {
         if (p.phase === 'checking') performance.measure('veil:run-written', 'veil:run-start');
-        // At most one repaint per frame however fast files complete.
-        cancelAnimationFrame(frame);
-        frame = requestAnimationFrame(() => showProgress(p));
+        progress.push(p);
       },
     });
-    cancelAnimationFrame(frame);
+    progress.cancel();
     performance.measure('veil:run', 'veil:run-start');
     if (result.cancelled) {
       setStatus('cancelled', 'Cancelled. Nothing was saved; you can start again.');
