@@ -1,4 +1,5 @@
 import type { GreyImage } from '../render/skin.ts';
+import { type NetInputLike, type SsdOps, type SsdOutput, type SsdParams, ssdForward } from './ssdForward.ts';
 
 /**
  * A face detector on greyscale pictures: `@vladmandic/face-api`'s networks on the TensorFlow.js
@@ -55,7 +56,7 @@ export interface TensorLike {
 }
 
 /** TensorFlow.js as far as it is used here. */
-export interface TfApi {
+export interface TfApi extends SsdOps {
   setBackend(name: string): Promise<boolean>;
   ready(): Promise<void>;
   getBackend(): string;
@@ -82,6 +83,12 @@ interface NetLike {
   isLoaded: boolean;
   loadFromWeightMap(map: Record<string, TensorLike>): void;
   locateFaces(input: TensorLike, options: Record<string, number>): Promise<Detection[]>;
+}
+
+/** face-api's SSD MobileNet v1: its weights and the forward pass its `locateFaces` calls. */
+interface SsdNetLike extends NetLike {
+  params: SsdParams;
+  forwardInput(input: NetInputLike): SsdOutput;
 }
 
 /** face-api's module, as far as it is used here. */
@@ -120,6 +127,13 @@ export const detectorOf = async (api: FaceApi, name: DetectorName, read: ReadAss
       manifest.flatMap((g) => g.weights),
     );
     net.loadFromWeightMap(map);
+  }
+  // face-api's own pass keeps every activation until it ends (~100 MB on its 512×512 input, in
+  // WebAssembly memory that never shrinks); `ssdForward` is the same pass freeing them as it goes.
+  // face-api's `locateFaces` still does the rest (resizing, non-maximum suppression, boxes).
+  if (name === 'ssdMobilenetv1') {
+    const ssd = net as SsdNetLike;
+    ssd.forwardInput = (input) => ssdForward(tf, ssd.params, input);
   }
   // face-api asks its environment whether an input is an image element before it looks for a
   // tensor; a worker has no DOM, so it gets an environment with no elements at all.

@@ -11,7 +11,8 @@ import { type DetectorName, detectorOf, type FaceApi, type FaceDetector, useWasm
 
 const require = createRequire(import.meta.url);
 
-const loadFaceApi = (): FaceApi => require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
+/** face-api's Node WebAssembly build (one instance per process or worker thread: Node caches it). */
+export const nodeFaceApi = (): FaceApi => require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
 
 /** face-api's folder of weights in node_modules. */
 export const nodeModelFolder = (): string =>
@@ -24,7 +25,7 @@ export const nodeFaceDetector = (name: DetectorName = 'ssdMobilenetv1'): Promise
   let p = loaded.get(name);
   if (!p) {
     p = (async () => {
-      const api = loadFaceApi();
+      const api = nodeFaceApi();
       await useWasmBackend(api.tf);
       const folder = nodeModelFolder();
       return detectorOf(api, name, async (file) => new Uint8Array(await readFile(join(folder, file))));
