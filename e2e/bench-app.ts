@@ -187,6 +187,13 @@ const main = async () => {
       );
       console.log(`\nFirst render (first contentful paint, first visit): ${fcp.toFixed(0)} ms (target < 1000 ms)`);
     }
+    // A first visit installs the service worker, which caches the whole app for offline use (28 MB:
+    // the codecs, the face detector, the OCR engine) in the background. That happens once per
+    // browser, not per run: the timed runs start once it is done, as they would for anyone who
+    // has opened the app before.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker?.ready;
+    });
     return { context, page };
   };
   try {
