@@ -111,10 +111,10 @@ const planWork = (
  * classify, de-identify and write; this thread only keeps the books, so it never waits on file
  * bytes. At most `perWorker` jobs per worker are in flight: the next is already queued when a
  * worker finishes one, and the file bytes held at once stay bounded whatever the input's size (a
- * series job holds one series; a worker runs one job at a time, so one volume per worker).
+ * series job holds one series, and series run one at a time on one worker: one volume in memory).
  * What does grow is the bookkeeping, about 2 KB a file once interned (see Interner).
- * With defacing on, head-candidate series go first, as one job each (the biggest jobs first keeps
- * both cores busy to the end); files waiting on their verdict go last.
+ * With defacing on, head-candidate series start first, as one job each, one after another on one
+ * worker while the others take the single files; files waiting on their verdict go last.
  */
 export const dispatchAll = async (
   entries: readonly InputEntry[],
@@ -255,22 +255,25 @@ export const dispatchAll = async (
       });
     running.add(p);
   };
-  for (const s of work.series)
-    await start(
-      () => series(s.files, s.facts),
-      () => {
-        for (const f of s.files) opts.progress.tick(f.size);
-      },
-      (e) => {
+  // Series one after another (the pool gives them all to one worker: one volume and one face
+  // detector in memory), beside the single files, which the other workers take meanwhile.
+  const allSeries = (async () => {
+    for (const s of work.series) {
+      try {
+        await series(s.files, s.facts);
+      } catch (e) {
         for (const f of s.files) lost(f, e);
-      },
-    );
+      }
+      for (const f of s.files) opts.progress.tick(f.size);
+    }
+  })();
   for (const entry of work.singles)
     await start(
       () => one(entry),
       () => opts.progress.tick(entry.size),
       (e) => lost(entry, e),
     );
+  await allSeries;
   await Promise.all(running);
   // Localizers last: every series of their frame of reference has its verdict now.
   for (const w of work.waiting) {
