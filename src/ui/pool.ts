@@ -35,7 +35,9 @@ export class Pool {
   /** Runs a task on the least busy worker. */
   // Typed by the task's whole return type: comlink turns a union result into a union of promises.
   async run<R extends Promise<unknown>>(task: (api: Comlink.Remote<EngineApi>) => R): Promise<Awaited<R>> {
-    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    // A worker busy with a series only when every worker is: a file queued behind a volume waits for it.
+    const free = this.slots.filter((s) => !s.series);
+    const slot = (free.length ? free : this.slots).reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
     try {
       return await task(slot.api);
@@ -47,16 +49,14 @@ export class Pool {
   private readonly seriesWaiting: (() => void)[] = [];
 
   /**
-   * Runs a series call (a whole volume) on the least busy worker that holds no other series,
-   * waiting for one to free up: one volume in memory per worker (issue 4).
+   * Runs a series call (a whole volume) on the first worker, once it holds no other series: series
+   * go one at a time, so the tab holds one judging copy and one face detector (about 150 MB of
+   * WebAssembly memory that never shrinks, per worker that ever loads it), while the other workers
+   * take the single files. As the CLI's pool does (src/cli/pool.ts).
    */
   async runSeries<R extends Promise<unknown>>(task: (api: Comlink.Remote<EngineApi>) => R): Promise<Awaited<R>> {
-    let free = this.slots.filter((s) => !s.series);
-    while (!free.length) {
-      await new Promise<void>((wake) => this.seriesWaiting.push(wake));
-      free = this.slots.filter((s) => !s.series);
-    }
-    const slot = free.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const slot = this.slots[0]!;
+    while (slot.series) await new Promise<void>((wake) => this.seriesWaiting.push(wake));
     slot.series = true;
     slot.busy++;
     try {

@@ -76,8 +76,12 @@ const SCAN_BATCH = 16;
 const LANES_PER_WORKER = 4;
 /** Input bytes in flight at most, over all workers. */
 const IN_FLIGHT_BYTES = 256 * 1024 * 1024;
-/** Memory a series takes while it is processed, in multiples of its input bytes (see `drain`). */
-const SERIES_WEIGHT = 3;
+/**
+ * Memory a series takes while it is processed, whatever its size: the worker reads it a file at a
+ * time and judges a copy of at most 256³ voxels (`streamSeries`), about 170 MB at the most with
+ * its masks and the face detector's share; its outputs stream out one by one.
+ */
+const SERIES_BYTES = 128 * 1024 * 1024;
 
 export const run = async (r: RunInput): Promise<RunResult> => {
   const { inventory: inv, sink, pool, signal } = r;
@@ -293,9 +297,7 @@ export const run = async (r: RunInput): Promise<RunResult> => {
 
   // Several units per worker in flight, so reading the next file overlaps with cleaning this
   // one; but never more than IN_FLIGHT_BYTES at once (one unit at least), so a CD of huge
-  // multi-frame files or long series cannot fill memory. A series weighs SERIES_WEIGHT times its
-  // bytes: while it is judged its inputs, their voxels and masks are held in the worker (its
-  // outputs stream out one by one).
+  // multi-frame files cannot fill memory. A series weighs SERIES_BYTES, its bound in the worker.
   let inFlightBytes = 0;
   const gate: (() => void)[] = [];
   const acquire = async (size: number): Promise<void> => {
@@ -306,14 +308,14 @@ export const run = async (r: RunInput): Promise<RunResult> => {
     inFlightBytes -= size;
     for (const wake of gate.splice(0)) wake();
   };
-  const drain = async (queue: Unit[]): Promise<void> => {
+  const drain = async (queue: Unit[], lanes = pool.size * LANES_PER_WORKER): Promise<void> => {
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < queue.length && !signal.aborted) {
         const unit = queue[next++]!;
         const entries = unit.kind === 'file' ? [unit.entry] : unit.entries;
         const bytes = entries.reduce((n, e) => n + sizeOf(e.id), 0);
-        const size = unit.kind === 'file' ? bytes : bytes * SERIES_WEIGHT;
+        const size = unit.kind === 'file' ? bytes : SERIES_BYTES;
         await acquire(size);
         try {
           if (signal.aborted) return;
@@ -325,13 +327,17 @@ export const run = async (r: RunInput): Promise<RunResult> => {
         done(entries);
       }
     };
-    await Promise.all(Array.from({ length: pool.size * LANES_PER_WORKER }, lane));
+    await Promise.all(Array.from({ length: lanes }, lane));
   };
 
-  // Series first (the biggest jobs), then single files.
-  await drain([
-    ...work.series.map((p): Unit => ({ kind: 'series', entries: p.entries })),
-    ...work.singles.map((entry): Unit => ({ kind: 'file', entry })),
+  // Series one after another in a lane of their own (the pool runs them on one worker), single
+  // files beside them on every lane.
+  await Promise.all([
+    drain(
+      work.series.map((p): Unit => ({ kind: 'series', entries: p.entries })),
+      1,
+    ),
+    drain(work.singles.map((entry): Unit => ({ kind: 'file', entry }))),
   ]);
   // Localizers last: every head series of their frame of reference has its verdict now.
   const later: Unit[] = [];
