@@ -176,11 +176,7 @@ const readInput = (
     const got = readFully(fd, head.subarray(0, Math.min(size, SNIFF_BYTES)), 0);
     const kind = notDicom(got, name);
     if (kind) return { kind: 'done', result: kind };
-    const bytes = uninitialized(size);
-    bytes.set(head.subarray(0, got));
-    const total = got + (got < size ? readFully(fd, bytes.subarray(got), got) : 0);
-    // Only what was read goes on: a file that shrank meanwhile leaves unread (uninitialized) bytes.
-    return { kind: 'dicom', bytes: total === size ? bytes : bytes.subarray(0, total) };
+    return { kind: 'dicom', bytes: wholeFile(fd, size, head.subarray(0, got)) };
   } catch (e) {
     return { kind: 'done', result: { status: 'withheld', reason: `${name}: cannot be read (${describeError(e)})` } };
   } finally {
@@ -214,20 +210,26 @@ const sniffInput = (path: string, name: string): FileResult | undefined => {
   }
 };
 
-/**
- * A whole file in one buffer of its size; throws when it cannot be read. Only what was read goes
- * on: a file that shrank meanwhile leaves unread (uninitialized) bytes.
- */
+/** A whole file in one buffer of its size; throws when it cannot be read. */
 const readWhole = (path: string): Uint8Array => {
   const fd = openSync(path, 'r');
   try {
-    const size = fstatSync(fd).size;
-    const bytes = uninitialized(size);
-    const got = readFully(fd, bytes, 0);
-    return got === size ? bytes : bytes.subarray(0, got);
+    return wholeFile(fd, fstatSync(fd).size, new Uint8Array(0));
   } finally {
     closeQuietly(fd);
   }
+};
+
+/**
+ * An open file of `size` bytes in one buffer of its size, `start` being its first bytes already
+ * read (so they are not read twice). Only what was read goes on: a file that shrank meanwhile
+ * would leave unread (uninitialized) bytes.
+ */
+const wholeFile = (fd: number, size: number, start: Uint8Array): Uint8Array => {
+  const bytes = uninitialized(size);
+  bytes.set(start);
+  const total = start.length + (start.length < size ? readFully(fd, bytes.subarray(start.length), start.length) : 0);
+  return total === size ? bytes : bytes.subarray(0, total);
 };
 
 /** Closing a file only read from cannot lose data; a failure here must not lose the result. */
